@@ -1,0 +1,218 @@
+"""ServiceTitan calls per conversation flow, with a warm reference cache.
+
+Runs the tool calls a model makes for each flow through the ToolRunner against the in-process sandbox,
+and counts the ServiceTitan API requests (token requests not included) seen on the wire:
+- existing-customer booking: searchCustomers → getAvailableTimeSlots → createAppointment (proposal, yes);
+- new-customer booking: searchCustomers → createCustomer (proposal, yes) → getAvailableTimeSlots →
+  createAppointment (proposal, yes);
+- job status: searchCustomers → getJobStatus.
+Each flow runs once to warm the reference cache (job types, campaigns, technicians…), then is measured in
+a fresh conversation. Prints a table of goal and measured calls, then each tool run's requests.
+
+Usage: python bench/calls_per_flow.py [--detail]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from frontdesk.capabilities.capture import capture_exchange
+from frontdesk.capabilities.pack import builtin_tools
+from frontdesk.capabilities.reference import ReferenceCache
+from frontdesk.capabilities.runner import ToolRun, ToolRunner
+from frontdesk.capabilities.state import GuardState
+from frontdesk.capabilities.tool import ToolContext, ToolResult
+from frontdesk.clock import FrozenClock
+from frontdesk.profile import demo_profile_path, load_profile
+from frontdesk.sandbox import SandboxConfig, create_app
+from frontdesk.sandbox.config import DEMO_APP_KEY, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT
+from frontdesk.servicetitan import ServiceTitanClient, ServiceTitanSettings
+
+NOW = datetime(2026, 3, 9, 15, 0, tzinfo=UTC)  # Monday, 10:00 in Springfield
+GOALS = {"existing-customer booking": 5, "new-customer booking": 6, "job status": 3}
+YES = "yes, please"
+
+
+class CountingTransport(httpx.AsyncBaseTransport):
+    """Counts the API requests (not token requests) that reach the sandbox."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.api_calls = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if not request.url.path.startswith("/connect/"):
+            self.api_calls += 1
+        return await self.inner.handle_async_request(request)
+
+
+@dataclass
+class Conversation:
+    """One conversation's guard state and context, and the tool runs made in it."""
+
+    runner: ToolRunner
+    ctx: ToolContext
+    runs: list[ToolRun] = field(default_factory=list)
+
+    def says(self, text: str) -> None:
+        self.ctx.state.note_customer_message(text)
+
+    async def call(self, tool_id: str, args: dict[str, Any]) -> ToolResult:
+        self.ctx.extra["runs"] = self.runs
+        result = await self.runner.run(self.ctx, tool_id, args)
+        if result.status in ("error", "refused"):
+            raise RuntimeError(f"{tool_id} {args}: {result.for_model()}")
+        return result
+
+    async def write(self, tool_id: str, args: dict[str, Any]) -> ToolResult:
+        proposal = await self.call(tool_id, args)
+        assert proposal.proposal is not None, proposal.for_model()
+        self.says(YES)
+        return await self.call(tool_id, {**args, "confirmation_id": proposal.proposal.confirmation_id})
+
+
+async def existing_booking(talk: Conversation, who: tuple[str, str]) -> None:
+    name, phone = who
+    talk.says(f"Hi, this is {name}, {phone}. I need my annual furnace tune-up.")
+    found = await talk.call("searchCustomers", {"phone": phone, "name": name})
+    customer_id = found.data["customer"]["customerId"]
+    slots = await talk.call(
+        "getAvailableTimeSlots", {"jobType": "HVAC Maintenance", "preferredDays": ["Tuesday"]}
+    )
+    talk.says("The first one works")
+    window = slots.data["windows"][0]["windowStart"]
+    args = {"customerId": customer_id, "jobType": "HVAC Maintenance", "summary": "Annual furnace tune-up"}
+    await talk.write("createAppointment", {**args, "windowStart": window})
+
+
+async def new_booking(talk: Conversation, who: tuple[str, str]) -> None:
+    name, phone = who
+    talk.says(f"I'm {name}, {phone}, 742 Evergreen Terrace, Springfield IL 62704. My sink is leaking.")
+    await talk.call("searchCustomers", {"phone": phone, "name": name})
+    person = {"name": name, "phone": phone, "street": "742 Evergreen Terrace", "city": "Springfield"}
+    created = await talk.write("createCustomer", {**person, "state": "IL", "zip": "62704"})
+    customer_id = created.data["customerId"]
+    slots = await talk.call(
+        "getAvailableTimeSlots", {"jobType": "Leak Repair", "preferredDays": ["Wednesday"]}
+    )
+    talk.says("Wednesday morning is good")
+    window = slots.data["windows"][0]["windowStart"]
+    args = {"customerId": customer_id, "jobType": "Leak Repair", "summary": "Leak under the kitchen sink"}
+    await talk.write("createAppointment", {**args, "windowStart": window})
+
+
+async def job_status(talk: Conversation, who: tuple[str, str], job_number: str) -> None:
+    name, phone = who
+    talk.says(f"{name} here, {phone}. Where does job #{job_number} stand?")
+    await talk.call("searchCustomers", {"phone": phone, "name": name})
+    await talk.call("getJobStatus", {"jobNumber": job_number})
+
+
+def path_of(run: ToolRun) -> list[str]:
+    return [f"{e.method} {urlsplit(e.url).path.split(f'/{DEMO_TENANT}/', 1)[-1]}" for e in run.exchanges]
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--detail", action="store_true", help="list each request of the measured runs")
+    options = parser.parse_args()
+
+    clock = FrozenClock(NOW)
+    app = create_app(SandboxConfig(customers=60, seed=7, rate_limit_per_second=10**6), clock=clock)
+    counter = CountingTransport(httpx.ASGITransport(app=app))
+    settings = ServiceTitanSettings(
+        _env_file=None,
+        tenant_id=DEMO_TENANT,
+        client_id=DEMO_CLIENT_ID,
+        client_secret=DEMO_CLIENT_SECRET,
+        app_key=DEMO_APP_KEY,
+        environment="sandbox",
+        api_url="http://sandbox",
+    )
+    profile = load_profile(demo_profile_path())
+    sandbox = app.state.sandbox
+    jobs = sandbox.store["jobs"].select(DEMO_TENANT)
+    customers = {c["id"]: c for c in sandbox.store["customers"].select(DEMO_TENANT)}
+    phones = {
+        c["customerId"]: c["value"]
+        for c in reversed(sandbox.store["contacts"].select(DEMO_TENANT))
+        if c["type"] in ("Phone", "MobilePhone") and c["customerId"]
+    }
+
+    def person(customer_id: int) -> tuple[str, str]:
+        return customers[customer_id]["name"], phones[customer_id]
+
+    with_jobs = [j for j in jobs if j["customerId"] in phones]
+    status_jobs = (with_jobs[0], with_jobs[-1])
+    bookers = [cid for cid in phones if cid not in {j["customerId"] for j in status_jobs}][:2]
+    newcomers = [("Sarah Williams", "555-987-6543"), ("Tom Nguyen", "555-246-8100")]
+
+    async with ServiceTitanClient(
+        settings, transport=counter, clock=clock, recorder=capture_exchange
+    ) as client:
+        cache = ReferenceCache(client)
+        runner = ToolRunner(builtin_tools().values(), secret=b"bench")
+        numbers = iter(range(1, 100))
+
+        def conversation() -> Conversation:
+            state = GuardState(conversation_id=f"bench-{next(numbers)}")
+            return Conversation(runner, ToolContext(client, profile, clock, state, cache))
+
+        flows: dict[str, Callable[[int], Awaitable[Conversation]]] = {}
+
+        async def run_existing(i: int) -> Conversation:
+            talk = conversation()
+            await existing_booking(talk, person(bookers[i]))
+            return talk
+
+        async def run_new(i: int) -> Conversation:
+            talk = conversation()
+            await new_booking(talk, newcomers[i])
+            return talk
+
+        async def run_status(i: int) -> Conversation:
+            talk = conversation()
+            job = status_jobs[i]
+            await job_status(talk, person(job["customerId"]), str(job["jobNumber"]))
+            return talk
+
+        flows = {
+            "existing-customer booking": run_existing,
+            "new-customer booking": run_new,
+            "job status": run_status,
+        }
+        for flow in flows.values():  # warm-up: fills the reference cache, signs in
+            await flow(0)
+        measured: dict[str, tuple[int, Conversation]] = {}
+        for name, flow in flows.items():
+            before = counter.api_calls
+            talk = await flow(1)
+            measured[name] = (counter.api_calls - before, talk)
+
+    print(f"{'flow':<28}{'goal':>6}{'measured':>10}  tool calls (requests)")
+    for name, (calls, talk) in measured.items():
+        goal = GOALS[name]
+        steps = ", ".join(f"{run.tool_id}{'✓' if 'confirmation_id' in run.arguments else ''} ({len(run.exchanges)})"
+                          for run in talk.runs)  # fmt: skip
+        print(f"{name:<28}{goal:>6}{calls:>10}  {steps}")
+    if options.detail:
+        for name, (_, talk) in measured.items():
+            print(f"\n{name}")
+            for run in talk.runs:
+                print(f"  {run.tool_id}: {', '.join(path_of(run)) or '-'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

@@ -1,0 +1,1 @@
+"""The receptionist: models, instructions, grounding, triage, knowledge."""

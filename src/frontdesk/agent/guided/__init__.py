@@ -1,0 +1,1 @@
+"""The offline guided model: a deterministic receptionist behind the same model interface."""

@@ -1,0 +1,149 @@
+"""What the guided model tells a verified customer about their account — visits, jobs, technicians and
+invoices — worded from the tool's data alone: every number, date and name comes from the result."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+def _names(value: Any) -> list[str]:
+    names = []
+    for item in value or []:
+        name = item.get("name") if isinstance(item, dict) else item
+        if name:
+            names.append(str(name))
+    return names
+
+
+def _visit(visit: dict[str, Any]) -> str:
+    text = str(visit.get("window") or "no time set yet")
+    technicians = _names(visit.get("technicians"))
+    return text + (f" with {', '.join(technicians)}" if technicians else "")
+
+
+def job_status(data: dict[str, Any]) -> str:
+    kind = data.get("type") or data.get("jobType") or "visit"
+    lines = [f"Job #{data.get('jobNumber')} ({kind}) — status: {data.get('status', 'on file')}."]
+    upcoming = [
+        v for v in data.get("visits") or [] if v.get("status") not in ("done", "canceled", "cancelled")
+    ]
+    if upcoming:
+        lines.append(f"Arrival window: {_visit(upcoming[0])}.")
+        if not _names(upcoming[0].get("technicians")):
+            lines.append("A technician hasn't been assigned yet.")
+    elif data.get("nextVisit"):
+        lines.append(f"Next visit: {data['nextVisit']}.")
+    return " ".join(lines)
+
+
+def technician(data: dict[str, Any]) -> str:
+    people = [t for t in data.get("technicians") or [] if isinstance(t, dict)]
+    lines = []
+    for person in people:
+        name = person.get("name", "Your technician")
+        if person.get("trackingUrl"):
+            lines.append(f"{name} is on the way; you can follow along live here: {person['trackingUrl']}")
+        elif (person.get("lastKnownPosition") or {}).get("updated"):
+            lines.append(f"{name}'s location was last updated at {person['lastKnownPosition']['updated']}.")
+    window = data.get("window")
+    visit = f"Your visit for job #{data.get('jobNumber')} (status: {data.get('status', 'open')})"
+    visit += f" has the arrival window {window}" if window else " has no arrival window yet"
+    names = _names(people)
+    visit += f", with {', '.join(names)}." if names else ". A technician hasn't been assigned yet."
+    if not lines:
+        lines.append(
+            "I don't have a live location yet — tracking starts once the technician is on the way on the day."
+        )
+    return "\n".join([visit, *lines, "The technician calls about 30 minutes before arriving."])
+
+
+def history(data: dict[str, Any]) -> str:
+    upcoming = data.get("upcoming") or []
+    past = data.get("past") or []
+    if not upcoming and not past:
+        return "I don't see any visits on your account yet."
+    lines = []
+    if upcoming:
+        lines.append("Coming up:")
+        for job in upcoming:
+            visits = job.get("visits") or [{}]
+            lines.append(f"- Job #{job.get('jobNumber')}, {job.get('type')}: {_visit(visits[0])}")
+    if past:
+        lines.append("Past visits:")
+        for job in past[:6]:
+            visits = job.get("visits") or [{}]
+            techs = _names(visits[-1].get("technicians")) if visits else []
+            when = job.get("completedOn") or job.get("status") or ""
+            line = f"- Job #{job.get('jobNumber')}, {job.get('type')}, {when}"
+            lines.append(line + (f" ({', '.join(techs)})" if techs else ""))
+    return "\n".join(lines)
+
+
+def invoices(data: dict[str, Any]) -> str:
+    owed = data.get("balanceOwed")
+    unpaid = int(data.get("unpaidInvoices") or 0)
+    if unpaid:
+        lead = f"Your balance is {owed}, on {unpaid} unpaid invoice{'s' if unpaid > 1 else ''}."
+    else:
+        lead = f"Your balance is {owed} — everything is paid up."
+    lines = [lead]
+    listed = data.get("invoices") or []
+    if listed:
+        lines.append("Recent invoices:")
+    for invoice in listed:
+        about = ", ".join(str(v) for v in (invoice.get("jobType"), invoice.get("date")) if v)
+        line = (
+            f"- Invoice #{invoice.get('invoice')}"
+            + (f" ({about})" if about else "")
+            + f": {invoice.get('total')}"
+        )
+        if invoice.get("paid"):
+            line += ", paid"
+        else:
+            line += f", {invoice.get('balance')} still owed"
+            if invoice.get("dueDate"):
+                line += f", due {invoice['dueDate']}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def memberships(data: dict[str, Any]) -> str:
+    plans = [p for p in data.get("memberships") or [] if isinstance(p, dict)]
+    if not plans:
+        return "I don't see a membership on your account."
+    lines = ["Here's the membership on your account:" if len(plans) == 1 else "Your memberships:"]
+    for plan in plans:
+        line = f"- {plan.get('description') or 'Membership'}: {plan.get('status', 'on file')}"
+        if plan.get("from") or plan.get("to"):
+            line += f" ({plan.get('from', '…')} to {plan.get('to', 'ongoing')})"
+        if plan.get("billing"):
+            line += f", billed {plan['billing']}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+_LABELS = {"jobNumber": "Job number", "status": "Status", "jobType": "Service", "type": "Service",
+           "window": "Arrival window", "nextVisit": "Next visit", "technicians": "Technician"}  # fmt: skip
+_HIDDEN = ("jobId", "customerId", "appointmentId", "locationId", "invoiceId", "id")
+
+
+def describe(data: dict[str, Any], depth: int = 0) -> str:
+    """Any other tool's data as short lines a customer can read (only what the tool returned)."""
+    lines: list[str] = []
+    pad = "  " * depth
+    for key, value in data.items():
+        if key in _HIDDEN or value in (None, "", []) or isinstance(value, bool):
+            continue
+        label = _LABELS.get(key, re.sub(r"(?<!^)([A-Z])", r" \1", key).capitalize())
+        if isinstance(value, dict):
+            lines += [f"{pad}- {label}:", describe(value, depth + 1)]
+        elif isinstance(value, list):
+            if all(not isinstance(v, dict | list) for v in value):
+                lines.append(f"{pad}- {label}: {', '.join(str(v) for v in value)}")
+            else:
+                lines.append(f"{pad}- {label}:")
+                lines += [describe(item, depth + 1) for item in value[:8] if isinstance(item, dict)]
+        else:
+            lines.append(f"{pad}- {label}: {value}")
+    return "\n".join(line for line in lines if line.strip())

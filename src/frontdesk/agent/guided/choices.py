@@ -1,0 +1,172 @@
+"""Reading the customer's choices and words for the flows: which offered window or address they chose,
+the days they asked for, the problem for the job summary, and why they cancel."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from frontdesk.agent.guided import jobtypes
+from frontdesk.agent.guided.memory import Memory
+
+_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
+             "fifth": 4, "5th": 4, "last": -1, "earliest": 0}  # fmt: skip
+_PHONE_OR_EMAIL = re.compile(r"(\+?1?[\s.(-]*\d{3}[\s.)-]*\d{3}[\s.-]*\d{4})|([\w.+-]+@[\w-]+\.[\w.]+)")
+
+
+def sounds_like_a_request(text: str) -> bool:
+    """Real words that ask for something (not a typo or a fragment): out of scope rather than unclear."""
+    words = re.findall(r"[a-z']+", text.lower())
+    return len(words) >= 4 and sum(1 for w in words if re.search(r"[aeiouy]", w)) >= 3
+
+
+def days(m: Memory, since: int = 0) -> list[str]:
+    when = m.when
+    if when is None or when.earliest is None:
+        return []
+    last = when.latest or when.earliest
+    days: list[date] = []
+    day = when.earliest
+    while day <= last and len(days) < 7:
+        days.append(day)
+        day += timedelta(days=1)
+    return [d.isoformat() for d in days]
+
+
+def _start(window: dict[str, Any]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(window["windowStart"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def pick(m: Memory, windows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The offered window the latest message chooses, if it clearly chooses one."""
+    if not windows:
+        return None
+    text = m.transcript.latest.lower()
+    for word, index in _ORDINALS.items():
+        if re.search(rf"\b{word}\b", text) and (
+            re.search(r"\b(one|window|slot|option|time|please|works)\b", text) or len(text.split()) <= 3
+        ):
+            return windows[index] if -len(windows) <= index < len(windows) else None
+    when = m.latest.when
+    if when is None:
+        return None
+    starts = [_start(w) for w in windows]
+    offered_days = sorted({start.date() for start in starts if start is not None})
+    if when.earliest is not None and when.earliest not in offered_days and when.earliest == when.latest:
+        # "Tuesday" after windows of next week were offered means that Tuesday, not the nearest one
+        same_weekday = [d for d in offered_days if d.weekday() == when.earliest.weekday()]
+        if len(same_weekday) == 1 and not re.search(r"\d{1,2}/\d{1,2}|\b(this|today|tomorrow)\b", text):
+            when = replace(when, earliest=same_weekday[0], latest=same_weekday[0])
+    matches = []
+    for window in windows:
+        try:
+            start = datetime.fromisoformat(str(window["windowStart"]))
+        except (KeyError, ValueError):
+            continue
+        if when.earliest is not None and start.date() != when.earliest:
+            continue
+        if when.at is not None:
+            end_hours = 2
+            window_text = str(window.get("window") or "")
+            found = re.findall(r"(\d{1,2})(?::(\d{2}))?\s*([AaPp])", window_text)
+            if len(found) >= 2:
+                first, second = found[0], found[1]
+                start_h = int(first[0]) % 12 + (12 if first[2].lower() == "p" else 0)
+                end_h = int(second[0]) % 12 + (12 if second[2].lower() == "p" else 0)
+                end_hours = max(end_h - start_h, 1)
+            begins = start.hour * 60 + start.minute
+            asked = when.at.hour * 60 + when.at.minute
+            if not begins <= asked < begins + end_hours * 60:
+                continue
+        elif when.part in ("morning", "afternoon") and (start.hour < 12) != (when.part == "morning"):
+            continue
+        matches.append(window)
+    if len(matches) == 1 or (matches and when.at is not None):
+        return matches[0]
+    return None
+
+
+def choose_place(text: str, places: list[dict[str, Any]], ordinal: bool) -> dict[str, Any] | None:
+    """The one service location a message names: by house number, street name or ZIP, or "the first"."""
+    lowered = text.lower()
+    words = set(re.findall(r"[a-z0-9]+", lowered))
+    chosen = []
+    for place in places:
+        address = str(place.get("address") or "").lower()
+        street = address.split(",")[0].split()
+        number = street[0] if street and street[0].isdigit() else None
+        names = {
+            w for w in street[1:] if len(w) > 3 and w not in ("street", "avenue", "road", "drive", "lane")
+        }
+        zip_code = re.findall(r"\b\d{5}\b", address)
+        if (number and number in words) or (names & words) or (zip_code and zip_code[-1] in words):
+            chosen.append(place)
+    if len(chosen) == 1:
+        return chosen[0]
+    if ordinal:
+        for word, index in _ORDINALS.items():
+            if re.search(rf"\b{word}\b", lowered) and -len(places) <= index < len(places):
+                return places[index]
+    return None
+
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+_GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening))( there)?\b[\s,!.-]*", re.I)
+_PROBLEM = re.compile(
+    r"\b(leak\w*|broken|not working|stopped|noise|smell\w*|no heat|no hot water|clog\w*|"
+    r"maintenance|tune-?up|trip\w*|flicker\w*|install\w*|replace\w*|repair\w*)\b",
+    re.I,
+)
+
+
+_WHEN_WORDS = re.compile(
+    r"\s*\b(?:(?:on|at|for|this|next|by)\s+)*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|"
+    r"morning|afternoon|evening|\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\d{1,2}/\d{1,2})\b",
+    re.I,
+)
+
+
+_ASKING = re.compile(r",\s*(?=(?:and\s+)?(?:can|could|would|will|when|is there|do you)\b)", re.I)
+
+
+def problem(m: Memory) -> str:
+    """The problem in the customer's words (no phone, e-mail, times or questions), for the job summary."""
+    picked: list[str] = []
+    for text in m.goal_texts:
+        text = _WHEN_WORDS.sub("", _PHONE_OR_EMAIL.sub("", text))
+        if m.name:
+            text = re.sub(rf",?\s*\b{re.escape(m.name)}\b", "", text, flags=re.I)
+        text = _ASKING.sub(". ", text)  # "it's leaking, can you come?" keeps "it's leaking"
+        for raw in _SENTENCE.findall(text):
+            sentence = _GREETING.sub("", raw).strip(" ,-")
+            if not sentence or sentence.endswith("?") or len(sentence) < 8:
+                continue
+            if jobtypes.rank(sentence, m.profile) or _PROBLEM.search(sentence):
+                picked.append(sentence[:1].upper() + sentence[1:])
+    return " ".join(dict.fromkeys(picked))[:600].rstrip(" .")
+
+
+def cancel_reason(m: Memory) -> str | None:
+    """Why the customer cancels, in their words: what they said besides the request and their details."""
+    for text in m.goal_texts:
+        cleaned = _PHONE_OR_EMAIL.sub(" ", text)
+        for name in [m.name] if m.name else []:
+            cleaned = re.sub(re.escape(name), " ", cleaned, flags=re.I)
+        for part in re.split(r"[.,;!?\n]+|\b(?:because|since|as)\b", cleaned, flags=re.I):
+            part = part.strip(" -")
+            if len(part.split()) < 2 or _CANCEL_ASK.search(part):
+                continue
+            return part[:200]
+    return None
+
+
+_CANCEL_ASK = re.compile(
+    r"\b(cancel+\w*|cancle|call (it|the appointment) off|don'?t need|no longer need|my (appointment|visit|job)|"
+    r"this is|my name|number|phone)\b",
+    re.I,
+)

@@ -1,0 +1,389 @@
+"""Understanding what customers type: phones, e-mails, names, addresses, job numbers, days and times,
+yes/no, and corrections — several facts per message, with typos tolerated where it is safe.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+import phonenumbers
+import usaddress
+from dateparser.search import search_dates
+from email_validator import EmailNotValidError, validate_email
+
+from frontdesk.capabilities.guards.agreement import Answer, classify
+
+PartOfDay = Literal["morning", "afternoon", "evening", "any"]
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_ZIP = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
+_ADDRESS = re.compile(
+    r"\b(\d{1,6}\s+(?:[NSEW]\.?\s+)?[A-Za-z0-9.' -]{2,40}?\s*,?\s+"  # number and street
+    r"(?:(?:apt|apartment|unit|suite|#)\.?\s*[A-Za-z0-9-]+\s*,?\s+)?"  # unit
+    r"[A-Za-z .'-]{2,30},?\s+[A-Za-z]{2}\.?\s+\d{5}(?:-\d{4})?)",  # city, state zip
+    re.IGNORECASE,
+)
+_STREET_ONLY = re.compile(
+    r"\b(\d{1,6}\s+[A-Za-z0-9.' -]{2,30}?\s+(?:street|st|avenue|ave|road|rd|drive|dr|lane|ln|court|ct|way|"
+    r"boulevard|blvd|place|pl|circle|cir|terrace|ter|parkway|pkwy)\.?)\b",
+    re.IGNORECASE,
+)
+_JOB_NUMBER = re.compile(r"(?:job|ticket|work order|order|appointment|number|#)\s*(?:number|no\.?|#)?\s*:?\s*#?\s*(\d{5,10})\b",
+                         re.IGNORECASE)  # fmt: skip
+_NAME_LEAD = re.compile(
+    r"\b(?:my name is|my name's|name is|name's|i am|i'm|im|this is|it's|its|it is|call me|name:)\s+"
+    r"([A-Za-z][A-Za-z'-]+(?:\s+[A-Za-z][A-Za-z'-]+){0,2})",
+    re.IGNORECASE,
+)
+_NOT_NAMES = {
+    "a", "an", "the", "not", "no", "yes", "so", "very", "really", "just", "looking", "calling", "having", "trying",
+    "wondering", "leaking", "broken", "here", "there", "sure", "fine", "good", "okay", "ok", "new", "an existing",
+    "interested", "still", "also", "going", "getting", "at", "in", "on", "from", "with", "and", "my", "your",
+    "freezing", "hot", "cold", "out", "home", "available", "free", "back", "sorry", "actually", "customer", "first",
+    "locked", "worried", "afraid", "glad", "happy", "thinking", "pretty", "kind", "currently",
+}  # fmt: skip
+_NAME_STOP = {
+    "and",
+    "my",
+    "phone",
+    "number",
+    "from",
+    "at",
+    "i",
+    "email",
+    "e-mail",
+    "the",
+    "with",
+    "here",
+    "is",
+}
+# A name typed on its own: "Robert Johnson, 555-…" or "jennifer hudson 2175354200".
+_BARE_NAME = re.compile(
+    r"(?:^|[,.;:!?\-–—]\s*|\band\s+|(?<=\d)\s+)(?:(?:hi|hello|hey|sure|yes|ok|okay)\s*[,!.\-–—]?\s+)?"
+    r"([A-Za-z][A-Za-z'-]+(?:\s+[A-Za-z][A-Za-z'-]+){1,3})\s*(?=$|[,.;!]|\s+(?:and\s+)?(?:my\s+)?(?:phone|number|cell|at|"
+    r"\+?1?[\s.-]*\(?\d{3}\)?[\s.-]*\d{3}))",
+    re.IGNORECASE,
+)
+_STREET = {"street", "st", "avenue", "ave", "road", "rd", "drive", "dr", "lane", "ln", "court", "ct", "way",
+           "boulevard", "blvd", "place", "pl", "circle", "cir", "terrace", "parkway", "pkwy", "highway", "hwy"}  # fmt: skip
+_BEFORE_PHONE = re.compile(
+    r"\s*,?\s*(?:and\s+)?(?:my\s+)?(?:phone|number|cell|\+?1?[\s.-]*\(?\d{3}\)?[\s.-]*\d{3}[\s.-]*\d{4})",
+    re.I,
+)
+_COMMON = {
+    "yes", "no", "ok", "okay", "sure", "thanks", "thank", "you", "please", "good", "great", "fine", "that", "this",
+    "the", "a", "an", "my", "your", "is", "it", "its", "it's", "works", "sounds", "first", "second", "third",
+    "one", "next", "last", "morning", "afternoon", "evening", "today", "tomorrow", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "week", "book", "call", "me", "number",
+    "phone", "email", "zip", "code", "in", "on", "at",
+    "for", "to", "of", "and", "or", "not", "do", "can", "will", "would", "be", "have", "has", "i", "im", "i'm",
+    "we", "us", "our", "they", "he", "she", "him", "her", "what", "when", "where", "how", "why", "who", "which",
+    "hi", "hello", "hey", "bye", "yeah", "yep", "nope", "help", "need", "want", "like", "just", "actually",
+    "appointment", "service", "heat", "ac", "furnace", "leak", "water", "heater", "drain", "all", "set", "done",
+    "correct", "right", "wrong", "perfect", "same", "new", "old", "customer", "account", "job", "bill", "am", "pm",
+    "with", "from", "up", "out", "any", "time", "day", "anytime", "whenever", "earliest", "latest", "cool", "nice",
+    "awesome", "exactly", "definitely", "absolutely", "let's", "go", "ahead", "fix", "check", "still", "again",
+}  # fmt: skip
+_CORRECTION = re.compile(r"\b(actually|sorry,? i meant|i meant|correction|wrong number|typo|instead)\b", re.I)
+_PARTS: dict[PartOfDay, re.Pattern[str]] = {
+    "morning": re.compile(r"\b(morning|a\.?m\.?|early)\b", re.I),
+    "afternoon": re.compile(r"\b(afternoon|after lunch|midday|noon)\b", re.I),
+    "evening": re.compile(r"\b(evening|after work|tonight|late)\b", re.I),
+    "any": re.compile(r"\b(any ?time|whenever|doesn't matter|flexible)\b", re.I),
+}
+_WEEK = re.compile(r"\b(this|next|coming)\s+week\b", re.I)
+_DAYISH = re.compile(
+    r"\b(today|tomorrow|tonight|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|weekend|week|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|"
+    r"february|march|april|june|july|august|september|october|november|december|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|"
+    r"\d{1,2}:\d{2}|noon|\d{1,2}/\d{1,2})\b",
+    re.I,
+)
+
+
+_SHORTHAND = re.compile(r"\b(tmrw|tmr|tmrow|tomorow|tommorow|tommorrow|2morrow|2moro)\b", re.I)
+
+
+@dataclass
+class Address:
+    street: str
+    city: str | None = None
+    state: str | None = None
+    zip_code: str | None = None
+    unit: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.street and self.city and self.state and self.zip_code)
+
+    def text(self) -> str:
+        parts = [self.street + (f" {self.unit}" if self.unit else "")]
+        if self.city:
+            parts.append(self.city)
+        tail = " ".join(p for p in (self.state, self.zip_code) if p)
+        return ", ".join(parts + ([tail] if tail else []))
+
+
+@dataclass
+class When:
+    """A preference for a visit, in the business's local time."""
+
+    earliest: date | None = None
+    latest: date | None = None
+    at: time | None = None
+    part: PartOfDay = "any"
+    text: str = ""
+
+
+@dataclass
+class Extracted:
+    phones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    address: Address | None = None
+    zip_code: str | None = None
+    job_numbers: list[str] = field(default_factory=list)
+    when: When | None = None
+    answer: Answer = "unclear"
+    correction: bool = False
+    locality: Address | None = None  # "Springfield, IL 62704" typed after the street, with no street
+
+
+def phones(text: str) -> list[str]:
+    """US numbers in any common format, as 10 digits."""
+    found = []
+    for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.POSSIBLE):
+        national = str(match.number.national_number)
+        if len(national) == 10 and national not in found:
+            found.append(national)
+    return found
+
+
+def emails(text: str) -> list[str]:
+    found = []
+    for raw in _EMAIL.findall(text):
+        try:
+            found.append(validate_email(raw.rstrip("."), check_deliverability=False).normalized)
+        except EmailNotValidError:
+            continue
+    return found
+
+
+def names(text: str) -> list[str]:
+    """Names people give for themselves ("I'm Sarah Williams", "it's Robert Johnson and …")."""
+    found = []
+    for match in _NAME_LEAD.finditer(text):
+        words = []
+        for word in match.group(1).split():
+            if word.lower() in _NAME_STOP:
+                break
+            words.append(word)
+        if not words or words[0].lower() in _NOT_NAMES:
+            continue
+        typed_capitalised = all(w[0].isupper() for w in words)
+        if not typed_capitalised and len(words) < 2:
+            continue  # "i'm leaking" is not a name; "i'm sarah williams" is
+        name = " ".join(w[:1].upper() + w[1:] for w in words)
+        if name not in found:
+            found.append(name)
+    if not found:
+        found = _bare_names(text)
+    return found
+
+
+def _bare_names(text: str) -> list[str]:
+    """A name with no lead-in, only when it cannot be ordinary words: capitalised, or right before a phone."""
+    found = []
+    for match in _BARE_NAME.finditer(text.strip()):
+        words = match.group(1).split()
+        while len(words) > 2 and words[-1].lower() in ("here", "speaking", "calling"):
+            words.pop()
+        if any(w.lower() in _COMMON for w in words):
+            continue
+        if (
+            text.strip()[: match.start(1)].rstrip()[-1:].isdigit()
+            and words[-1].lower().rstrip(".") in _STREET
+        ):
+            continue  # "456 Oak Street" is an address
+            continue
+        after = text.strip()[match.end(1) :]
+        before_phone = bool(_BEFORE_PHONE.match(after))
+        if re.match(r"\s*,?\s*\d{5}\b", after) or (len(words[-1]) == 2 and words[-1].isupper()):
+            continue  # "Springfield IL 62711" is a place
+        if not all(w[0].isupper() for w in words) and not before_phone:
+            continue
+        found.append(" ".join(w[:1].upper() + w[1:] for w in words))
+    return found[:1]
+
+
+def address(text: str) -> Address | None:
+    match = _ADDRESS.search(text)
+    if match:
+        try:
+            tags, _ = usaddress.tag(match.group(1))
+        except usaddress.RepeatedLabelError:
+            tags = {}
+        street = " ".join(
+            tags[key]
+            for key in (
+                "AddressNumber",
+                "StreetNamePreDirectional",
+                "StreetName",
+                "StreetNamePostType",
+                "StreetNamePostDirectional",
+            )
+            if key in tags
+        ).strip(" ,")
+        if street:
+            unit = " ".join(tags[k] for k in ("OccupancyType", "OccupancyIdentifier") if k in tags) or None
+            return Address(
+                street=street,
+                city=tags.get("PlaceName", "").strip(" ,") or None,
+                state=(tags.get("StateName", "").strip(" ,.").upper() or None),
+                zip_code=(tags.get("ZipCode", "")[:5] or None),
+                unit=unit,
+            )
+    street_only = _STREET_ONLY.search(text)
+    if street_only:
+        street = street_only.group(1).strip()
+        return Address(street=street.title() if street.islower() else street)
+    return None
+
+
+def when(text: str, now: datetime) -> When | None:
+    """Preferred days and times, relative to ``now`` (local, timezone-aware) — e.g. 'next Tuesday afternoon'."""
+    text = _SHORTHAND.sub("tomorrow", text)
+    part: PartOfDay = "any"
+    for name, pattern in _PARTS.items():
+        if pattern.search(text) and name != "any":
+            part = name
+            break
+    week = _WEEK.search(text)
+    if week:
+        start = now.date() - timedelta(days=now.weekday())
+        if week.group(1).lower() in ("next", "coming"):
+            start += timedelta(days=7)
+        earliest = max(start, now.date())
+        return When(earliest, start + timedelta(days=6), None, part, week.group(0))
+    if not _DAYISH.search(text):
+        return When(part=part, text=text) if part != "any" else None
+    settings = {
+        "RELATIVE_BASE": now.replace(tzinfo=None),
+        "PREFER_DATES_FROM": "future",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    try:
+        hits = search_dates(text, languages=["en"], settings=settings) or []
+    except (ValueError, OverflowError):
+        hits = []
+    hits = [(raw, value) for raw, value in hits if _DAYISH.search(raw)]
+    if not hits:
+        return When(part=part) if part != "any" else None
+    raw, value = hits[0]
+    has_time = bool(re.search(r"\d\s*(?:am|pm|a\.m|p\.m)|\d:\d{2}|\bnoon\b|\bat\s+\d", raw, re.I))
+    at = value.time() if has_time else None
+    if at is not None and part == "any":
+        part = "morning" if at.hour < 12 else ("afternoon" if at.hour < 17 else "evening")
+    day = value.date()
+    if day < now.date():
+        day += timedelta(days=7)
+    return When(day, day, at, part, raw)
+
+
+_STATES = set(
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "DC",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+    ]
+)
+_LOCALITY = re.compile(
+    r"(?:^|,\s*|\bin\s+)([A-Za-z][A-Za-z .'-]{1,30}?),?\s+([A-Za-z]{2})\.?,?\s+(\d{5})(?:-\d{4})?\b"
+)
+
+
+def locality(text: str) -> Address | None:
+    """City, state and ZIP on their own, to complete a street given earlier."""
+    match = _LOCALITY.search(text)
+    if match is None or match.group(2).upper() not in _STATES:
+        return None
+    city = match.group(1).strip()
+    city = " ".join(w[:1].upper() + w[1:] for w in city.split())
+    return Address(street="", city=city, state=match.group(2).upper(), zip_code=match.group(3))
+
+
+def job_numbers(text: str) -> list[str]:
+    return list(dict.fromkeys(_JOB_NUMBER.findall(text)))
+
+
+def extract(text: str, now: datetime) -> Extracted:
+    """Everything useful in one message. ``now`` is local business time (timezone-aware)."""
+    found_phones = phones(text)
+    without_phones = text
+    for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.POSSIBLE):
+        without_phones = without_phones.replace(match.raw_string, " ")
+    place = address(without_phones)
+    zips = [z for z in _ZIP.findall(without_phones)]
+    return Extracted(
+        phones=found_phones,
+        emails=emails(text),
+        names=names(text),
+        address=place,
+        zip_code=(place.zip_code if place and place.zip_code else (zips[-1] if zips else None)),
+        job_numbers=job_numbers(without_phones),
+        when=when(without_phones, now),
+        answer=classify(text),
+        correction=bool(_CORRECTION.search(text)),
+        locality=locality(without_phones) if place is None or not place.complete else None,
+    )

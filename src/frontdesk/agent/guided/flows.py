@@ -1,0 +1,582 @@
+"""The guided model's decisions: given what it knows, the next tool call or the reply.
+
+Each call of ``decide`` looks at the whole conversation again and returns one step. Tools run through the
+same ToolRunner and guards as an LLM's calls; a write is proposed first, and confirmed only when the
+customer's next message agrees.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from frontdesk.agent.guided import accounts, choices, intents, jobtypes, replies
+from frontdesk.agent.guided.accounts import describe
+from frontdesk.agent.guided.memory import Memory
+from frontdesk.agent.guided.transcript import ToolOutcome
+from frontdesk.capabilities.guards.agreement import classify
+from frontdesk.profile import BusinessProfile
+
+WRITES = ("createCustomer", "createAppointment", "rescheduleAppointment", "cancelAppointment", "addJobNote")
+
+
+@dataclass(frozen=True)
+class Call:
+    tool: str
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Say:
+    text: str
+
+
+Step = Call | Say
+
+
+class Flows:
+    def __init__(self, profile: BusinessProfile, tools: set[str]) -> None:
+        self.profile = profile
+        self.tools = tools
+
+    # --- entry -----------------------------------------------------------------------------------
+
+    def decide(self, m: Memory) -> Step:
+        step = self._decide(m)
+        said = [text for turn, text in m.transcript.replies if turn < m.transcript.turn]
+        if isinstance(step, Say) and len(said) >= 2 and all(s.endswith(step.text) for s in said[-2:]):
+            return self.handoff(m, "repeated_failure")  # asked the same thing twice already
+        if isinstance(step, Say) and said and said[-1].endswith(step.text):
+            # the same words twice in a row read like a machine stuck in a loop
+            return Say(f"Sorry, I still need this to go on. {step.text}")
+        return step
+
+    def _decide(self, m: Memory) -> Step:
+        t = m.transcript
+        if t.correction:
+            return Say(replies.unsure(self.profile))
+        if m.triage_now is not None and m.triage_now.life_safety:
+            return self.life_safety(m)
+        if intents.disputes_bill(t.latest):
+            return self.handoff(m, "billing_dispute")
+        if intents.frustrated(t.latest):
+            return self.handoff(m, "frustration")
+        failed = [o for o in t.this_turn() if o.tool in WRITES and "confirmation_id" in o.args and not o.ok]
+        if failed:  # the customer said yes, but ServiceTitan refused or failed the write
+            return self.after_write(m, failed[-1], "Shall I go ahead?")
+        answered = self.answer_to_proposal(m) or self.retry(m)
+        if answered is not None:
+            return answered
+        goal = m.goal
+        if m.reading.small_talk_only and (goal is None or not m.reading.has("greeting")):
+            return Say(self.small_talk(m))
+        if m.asks_question and goal not in (None, "question"):
+            return self.question(m)
+        if m.unclear_streak > self.profile.policies.max_clarifications:
+            return self.handoff(m, "repeated_failure")
+        if goal is None and m.phone and (m.name or m.zip_code) and (m.latest.phones or m.latest.names):
+            found = self.identify(m, "none")  # details first, the request next: look them up meanwhile
+            if isinstance(found, Call | Say):
+                return found
+            if m.transcript.last("searchCustomers", this_turn=True) is not None:
+                return Say(replies.found_you() if found is None else replies.what_for(found == "new"))
+        if goal is None:
+            if choices.sounds_like_a_request(t.latest) and not (m.latest.phones or m.latest.names):
+                return Say(replies.out_of_scope(self.profile))
+            return Say(replies.clarify(self.profile))
+        if goal == "person":
+            return self.handoff(m, "asked_for_person")
+        if goal == "question":
+            return self.question(m)
+        if goal == "book":
+            return self.book(m)
+        if goal in ("status", "history", "billing", "reschedule", "cancel"):
+            return self.account_task(m, goal)
+        return Say(replies.clarify(self.profile))
+
+    def small_talk(self, m: Memory) -> str:
+        if m.reading.has("greeting"):
+            return replies.greeting(self.profile)
+        if m.reading.has("goodbye"):
+            return replies.goodbye(self.profile)
+        return replies.thanks()
+
+    # --- proposals and their answers -----------------------------------------------------------------
+
+    def answer_to_proposal(self, m: Memory) -> Step | None:
+        """The customer's answer to a summary read back in an earlier turn."""
+        t = m.transcript
+        for tool in WRITES:
+            pending = m.pending(tool)
+            if pending is None or pending.turn >= t.turn:
+                continue
+            answer = m.latest.answer
+            proposal = pending.result.get("proposal") or {}
+            summary = str(proposal.get("summary") or "")
+            shown = [text for turn, text in t.replies if turn == t.turn - 1]
+            if not (summary and shown and summary in shown[-1]):
+                continue  # a yes only counts for the summary the customer has just read
+            if answer == "yes" and proposal.get("confirmation_id"):
+                args = {**pending.args, "confirmation_id": proposal["confirmation_id"]}
+                if t.called(tool, args):
+                    return None  # the confirming call ran this turn; its outcome is handled by the flow
+                return Call(tool, args)
+            if (
+                answer == "no"
+                and not (m.latest.when or m.latest.address or m.latest.names or m.latest.phones)
+                and m.reading.top in (None, "cancel", "book")
+                and not m.reading.has("reschedule")
+            ):
+                return Say(replies.not_confirmed())
+        return None
+
+    def retry(self, m: Memory) -> Step | None:
+        """After ServiceTitan failed a write, "try again" repeats that same call."""
+        t = m.transcript
+        if not _RETRY.search(t.latest):
+            return None
+        failed = [o for o in t.outcomes if o.turn == t.turn - 1 and o.tool in WRITES and o.status == "error"]
+        if not failed:
+            return None
+        # a confirmation is used up even when the write failed: read the summary back for a fresh yes
+        args = {k: v for k, v in failed[-1].args.items() if k != "confirmation_id"}
+        again = t.last(failed[-1].tool, this_turn=True)
+        if again is None:
+            return Call(failed[-1].tool, args)
+        return self.after_write(m, again, "Shall I go ahead?")
+
+    def propose(
+        self, m: Memory, tool: str, args: dict[str, Any], question: str = "Shall I go ahead?"
+    ) -> Step:
+        """Ask for a write's summary, or read back the one just received."""
+        outcome = m.transcript.last(tool, this_turn=True)
+        if outcome is not None and outcome.args == args:
+            return self.after_write(m, outcome, question)
+        pending = m.pending(tool)
+        if pending is not None and pending.args == args and pending.turn < m.transcript.turn:
+            # still waiting for a clear yes to the same summary
+            summary = (pending.result.get("proposal") or {}).get("summary", "")
+            return Say(replies.confirm_write(summary, "Just to be sure — shall I go ahead? (yes or no)"))
+        return Call(tool, args)
+
+    def after_write(self, m: Memory, outcome: ToolOutcome, question: str) -> Step:
+        if outcome.status == "proposal":
+            summary = (outcome.result.get("proposal") or {}).get("summary", "")
+            return Say(replies.confirm_write(summary, question))
+        if outcome.status == "error":
+            return Say(replies.write_error(self.profile))
+        if outcome.status in ("refused", "not_found"):
+            return Say(replies.write_refused(outcome.message or "please try again."))
+        return Say(replies.clarify(self.profile))
+
+    # --- identity ----------------------------------------------------------------------------------
+
+    def identify(self, m: Memory, task: str) -> Step | str | None:
+        """None when the customer is verified; a Step to take; or "new" when no account matches."""
+        if m.customer_id is not None:
+            return None
+        if not m.phone:
+            return Say(replies.ask_identity(bool(m.name), False, task))
+        args: dict[str, Any] = {"phone": m.phone}
+        if m.name:
+            args["name"] = m.name
+        if m.zip_code:
+            args["zip"] = m.zip_code
+        last = m.last("searchCustomers")
+        if last is not None and last.status == "not_found" and last.args.get("phone") == m.phone:
+            return "new"  # more details for the same number won't find an account
+        retry = last is not None and last.status == "error" and last.turn < m.transcript.turn
+        if last is None or last.args != args or retry:
+            return Call("searchCustomers", args)
+        if last.status == "not_found":
+            return "new"
+        if last.status == "error":
+            return Say(replies.tool_error(self.profile))
+        match = last.data.get("match")
+        if match == "several":
+            return Say(replies.several_accounts())
+        if not last.data.get("verified"):
+            if m.name or m.zip_code:
+                return Say(replies.mismatch())
+            return Say(replies.ask_second_factor())
+        return None
+
+    # --- booking -----------------------------------------------------------------------------------
+
+    def book(self, m: Memory) -> Step:
+        urgent = m.triage if m.triage is not None and not m.triage.life_safety else None
+        if (
+            urgent is not None
+            and "escalateEmergency" in self.tools
+            and not self._escalated(m, urgent.trigger.name)
+        ):
+            return Call(
+                "escalateEmergency",
+                {"emergency": urgent.trigger.name, "level": "urgent", "summary": choices.problem(m)[:480]},
+            )
+        done = m.done("createAppointment")
+        if done is not None:
+            return Say(replies.booked(done.data, self._address(m)))
+        identity = self.identify(m, "book")
+        if isinstance(identity, Call | Say):
+            return self._urgent_lead(m, urgent, identity)
+        customer_id = m.customer_id
+        if identity == "new" and not self._new_confirmed(m):
+            return self._urgent_lead(m, urgent, Say(replies.are_you_new()))
+        if identity == "new":
+            step = self.new_customer(m)
+            if step is not None:
+                return self._urgent_lead(m, urgent, step)
+            customer_id = m.customer_id
+        if customer_id is None:
+            return Say(replies.clarify(self.profile))
+        place = self._place(m)
+        if isinstance(place, Say):
+            return self._urgent_lead(m, urgent, place)
+        job_type = urgent.trigger.job_type if urgent is not None and urgent.trigger.job_type else None
+        job_type = job_type or jobtypes.best(" ".join(m.goal_texts), self.profile)
+        if job_type is None:
+            return Say(replies.ask_problem(self.profile))
+        return self._urgent_lead(
+            m, urgent, self.schedule(m, customer_id, job_type, urgent is not None, place)
+        )
+
+    def _places(self, m: Memory) -> list[dict[str, Any]]:
+        """The verified customer's service locations, as searchCustomers gave them."""
+        for outcome in reversed(m.transcript.outcomes):
+            if outcome.tool == "searchCustomers" and outcome.ok and outcome.data.get("verified"):
+                customer = outcome.data.get("customer") or {}
+                return [p for p in customer.get("serviceLocations") or [] if isinstance(p, dict)]
+        return []
+
+    def _place(self, m: Memory) -> dict[str, Any] | Say | None:
+        """Which of several service locations the visit is for: asked once, then read from the answer."""
+        places = self._places(m)
+        if len(places) < 2 or m.done("createCustomer", since_goal=False) is not None:
+            return None
+        asked = [turn for turn, text in m.transcript.replies if replies.WHICH_ADDRESS in text]
+        texts = m.transcript.customer[asked[-1] + 1 :] if asked else m.goal_texts
+        for text in reversed(texts):
+            chosen = choices.choose_place(text, places, ordinal=bool(asked))
+            if chosen is not None:
+                return chosen
+        return Say(replies.which_address([str(p.get("address") or p.get("name")) for p in places]))
+
+    def _new_confirmed(self, m: Memory) -> bool:
+        """The customer said they are new, or said yes when asked (a wrong number must not make a twin account)."""
+        if m.new_customer_said or m.customer_id is not None:
+            return True
+        asked = [turn for turn, text in m.transcript.replies if replies.ARE_YOU_NEW in text]
+        if not asked:
+            return False
+        later = m.transcript.customer[asked[-1] + 1 :]
+        return any(classify(text) == "yes" or "new" in text.lower() for text in later)
+
+    def _urgent_lead(self, m: Memory, urgent: Any, step: Step) -> Step:
+        if urgent is None or not isinstance(step, Say):
+            return step
+        if any(turn >= m.goal_from for turn, _ in m.transcript.replies):
+            return step
+        return Say(
+            replies.urgent_intro(urgent.trigger.instructions, " ".join(m.goal_texts)) + "\n\n" + step.text
+        )
+
+    def new_customer(self, m: Memory) -> Step | None:
+        if m.customer_id is not None:
+            return None
+        address = m.address
+        if address is None or not address.complete or not m.name:
+            if not m.name:
+                return Say(
+                    "I don't see an account for that number yet, so I'll set one up. What's your full name?"
+                )
+            if address is not None and address.street:
+                return Say(replies.ask_locality(address.street))
+            asked_before = any("set one up" in text for _, text in m.transcript.replies)
+            if asked_before:
+                return Say(replies.ask_address())
+            return Say(replies.new_customer_intro(m.name, True, True, not m.email))
+        assert address.zip_code and address.city and address.state
+        args: dict[str, Any] = {
+            "name": m.name,
+            "phone": m.phone,
+            "street": address.street,
+            "city": address.city,
+            "state": address.state,
+            "zip": address.zip_code,
+        }
+        if address.unit:
+            args["unit"] = address.unit
+        if m.email:
+            args["email"] = m.email
+        outcome = m.transcript.last("createCustomer", this_turn=True)
+        if outcome is not None and outcome.ok:
+            return None
+        if outcome is not None and outcome.status in ("refused", "error"):
+            if "area" in outcome.message.lower() or "serve" in outcome.message.lower():
+                return Say(replies.outside_area(outcome.message, self.profile))
+            return Say(replies.write_refused(outcome.message))
+        return self.propose(m, "createCustomer", args, "Is everything correct?")
+
+    def schedule(
+        self, m: Memory, customer_id: int, job_type: str, urgent: bool, place: dict[str, Any] | None = None
+    ) -> Step:
+        args: dict[str, Any] = {"jobType": job_type}
+        days = choices.days(m)
+        if days and not urgent:
+            args["preferredDays"] = days
+        part = m.when.part if m.when is not None else "any"
+        if part in ("morning", "afternoon") and not urgent:
+            args["timeOfDay"] = part
+        slots = self._slots_for(m, args)
+        if slots is None:
+            return Call("getAvailableTimeSlots", args)
+        if slots.status == "error":
+            return Say(replies.tool_error(self.profile))
+        if slots.status != "ok":
+            return Say(replies.write_refused(slots.message or "I couldn't check the schedule."))
+        windows: list[dict[str, Any]] = slots.data.get("windows") or []
+        if not windows:
+            alternatives = slots.data.get("alternatives") or []
+            picked = choices.pick(m, alternatives) if slots.turn < m.transcript.turn else None
+            if picked is None:
+                return Say(replies.no_windows(job_type, alternatives, self.profile))
+            windows = alternatives
+        else:
+            picked = choices.pick(m, windows)
+            if slots.turn == m.transcript.turn and (m.latest.when is None or m.latest.when.at is None):
+                picked = None  # windows just found: offer them rather than guess
+        if picked is None:
+            when_text = m.when.text if m.when is not None else ""
+            if slots.turn < m.transcript.turn:
+                return Say(replies.pick_again(windows))
+            return Say(replies.offer_windows(job_type, windows, when_text, urgent))
+        booking: dict[str, Any] = {
+            "customerId": customer_id,
+            "jobType": job_type,
+            "summary": choices.problem(m) or job_type,
+            "windowStart": picked["windowStart"],
+        }
+        if place is not None and place.get("locationId"):
+            booking["locationId"] = int(place["locationId"])
+        if urgent:
+            booking["emergency"] = True
+        outcome = m.transcript.last("createAppointment", this_turn=True)
+        if outcome is not None and outcome.ok:
+            return Say(replies.booked(outcome.data, self._address(m)))
+        return self.propose(m, "createAppointment", booking, "Shall I book it?")
+
+    def _slots_for(self, m: Memory, args: dict[str, Any]) -> ToolOutcome | None:
+        last = m.last("getAvailableTimeSlots")
+        if last is not None and last.status == "error" and last.turn < m.transcript.turn:
+            return None  # it failed earlier: try again
+        if last is not None and last.args == args and last.turn >= m.goal_from:
+            return last
+        choosing = (
+            last is not None
+            and last.turn < m.transcript.turn
+            and last.turn >= m.goal_from
+            and last.args.get("jobType") == args["jobType"]
+            and (m.latest.when is None or choices.pick(m, last.data.get("windows") or []) is not None)
+        )  # the customer is choosing among windows already offered, without new day wishes
+        return last if choosing else None
+
+    def _address(self, m: Memory) -> str | None:
+        created = m.done("createCustomer", since_goal=False)
+        if created is not None and created.data.get("address"):
+            return str(created.data["address"])
+        place = self._place(m)
+        if isinstance(place, dict) and place.get("address"):
+            return str(place["address"])
+        found = m.last("searchCustomers")
+        if found is not None:
+            customer = found.data.get("customer") or {}
+            places = customer.get("serviceLocations") or []
+            if len(places) == 1:
+                return str(places[0].get("address") or "") or None
+        return None
+
+    # --- emergencies and people ------------------------------------------------------------------
+
+    def _escalated(self, m: Memory, emergency: str) -> bool:
+        return any(
+            o.tool == "escalateEmergency" and o.args.get("emergency") == emergency
+            for o in m.transcript.outcomes
+        )
+
+    def life_safety(self, m: Memory) -> Step:
+        triage = m.triage_now
+        assert triage is not None
+        name = triage.trigger.name
+        if "escalateEmergency" in self.tools and not self._escalated(m, name):
+            return Call(
+                "escalateEmergency",
+                {"emergency": name, "level": "life_safety", "summary": m.transcript.latest[:480]},
+            )
+        outcome = next(
+            (
+                o
+                for o in reversed(m.transcript.outcomes)
+                if o.tool == "escalateEmergency" and o.args.get("emergency") == name
+            ),
+            None,
+        )
+        return Say(
+            replies.safety(triage.trigger.instructions, outcome.data if outcome else None, self.profile)
+        )
+
+    def handoff(self, m: Memory, reason: str) -> Step:
+        if "handOff" not in self.tools:
+            return Say(replies.handoff(None, self.profile))
+        outcome = m.last("handOff")
+        if outcome is None:
+            summary = " / ".join(m.transcript.customer[-4:])[:900]
+            return Call("handOff", {"reason": reason, "summary": summary})
+        return Say(replies.handoff(outcome.result, self.profile))
+
+    # --- questions ---------------------------------------------------------------------------------
+
+    def question(self, m: Memory) -> Step:
+        if "searchKnowledge" not in self.tools:
+            return Say(replies.knowledge([], self.profile))
+        args = {"question": m.transcript.latest[:500]}
+        outcome = m.transcript.last("searchKnowledge", this_turn=True)
+        if outcome is None:
+            return Call("searchKnowledge", args)
+        return Say(replies.knowledge(outcome.data.get("passages") or [], self.profile, m.transcript.latest))
+
+    # --- the verified customer's account -------------------------------------------------------------
+
+    def account_task(self, m: Memory, goal: str) -> Step:
+        identity = self.identify(m, goal)
+        if identity == "new":
+            return Say(replies.not_found_for(goal, self.profile))
+        if isinstance(identity, Call | Say):
+            return identity
+        if goal == "billing":
+            return self.read_and_tell(m, "getCustomerInvoices", {}, accounts.invoices)
+        if goal == "history" and _MEMBERSHIP.search(" ".join(m.goal_texts)):
+            return self.read_and_tell(m, "getCustomerMemberships", {}, accounts.memberships)
+        if goal == "history":
+            return self.read_and_tell(m, "getCustomerJobs", {}, accounts.history)
+        if goal == "status":
+            return self.status(m)
+        if goal == "reschedule":
+            return self.reschedule(m)
+        return self.cancel(m)
+
+    def read_and_tell(
+        self, m: Memory, tool: str, args: dict[str, Any], tell: Callable[[dict[str, Any]], str]
+    ) -> Step:
+        outcome = m.transcript.last(tool, this_turn=True)
+        if outcome is None or outcome.args != args:
+            return Call(tool, args)
+        if outcome.status == "not_found" and tool == "getCustomerMemberships":
+            return Say(accounts.memberships({}))
+        if outcome.status == "not_found":
+            return Say(_sentence(outcome.message) or "I couldn't find anything for that.")
+        if outcome.status == "error":
+            return Say(replies.tool_error(self.profile))
+        if not outcome.ok:
+            return Say(replies.write_refused(outcome.message or "I couldn't look that up."))
+        return Say(f"{tell(outcome.data)}\n\nIs there anything else I can help with?")
+
+    def _job_args(self, m: Memory) -> dict[str, Any] | None:
+        if m.job_number:
+            return {"jobNumber": m.job_number}
+        jobs = m.last("getCustomerJobs")
+        upcoming = (jobs.data.get("upcoming") if jobs is not None else None) or []
+        if upcoming and isinstance(upcoming[0], dict) and upcoming[0].get("jobNumber"):
+            return {"jobNumber": str(upcoming[0]["jobNumber"])}
+        return None
+
+    def status(self, m: Memory) -> Step:
+        args = self._job_args(m)
+        if args is None:
+            if m.last("getCustomerJobs") is None:
+                return Call("getCustomerJobs", {})
+            return Say("I don't see an upcoming visit on your account. Do you have a job number I can check?")
+        wants_arrival = bool(
+            re.search(r"\b(where|eta|on (his|her|their) way|arriv|coming)\b", " ".join(m.goal_texts), re.I)
+        )
+        tool = (
+            "getTechnicianLocation"
+            if wants_arrival and "getTechnicianLocation" in self.tools
+            else "getJobStatus"
+        )
+        tell = accounts.technician if tool == "getTechnicianLocation" else accounts.job_status
+        return self.read_and_tell(m, tool, args, tell)
+
+    def reschedule(self, m: Memory) -> Step:
+        done = m.done("rescheduleAppointment")
+        if done is not None:
+            return Say(
+                f"Done — your visit is moved.\n{describe(done.data)}\n\nAnything else I can help with?"
+            )
+        args = self._job_args(m)
+        if args is None:
+            if m.last("getCustomerJobs") is None:
+                return Call("getCustomerJobs", {})
+            return Say("I don't see an upcoming visit to move. Do you have the job number?")
+        status = m.last("getJobStatus")
+        if status is None or status.args != args:
+            return Call("getJobStatus", args)
+        if not status.ok:
+            return Say(_sentence(status.message) or "I couldn't find that job.")
+        job_type = str(status.data.get("type") or status.data.get("jobType") or "")
+        slots_args: dict[str, Any] = {"jobType": job_type}
+        days = choices.days(m, since=m.goal_from)
+        if days:
+            slots_args["preferredDays"] = days
+        part = m.when.part if m.when is not None else "any"
+        if part in ("morning", "afternoon"):
+            slots_args["timeOfDay"] = part
+        slots = self._slots_for(m, slots_args)
+        if slots is None:
+            return Call("getAvailableTimeSlots", slots_args)
+        windows: list[dict[str, Any]] = slots.data.get("windows") or slots.data.get("alternatives") or []
+        picked = (
+            choices.pick(m, windows)
+            if slots.turn < m.transcript.turn or (m.latest.when and m.latest.when.at)
+            else None
+        )
+        if picked is None:
+            if not windows:
+                return Say(replies.no_windows(job_type, [], self.profile))
+            return Say(replies.move_windows([str(w.get("window")) for w in windows], asked=bool(days)))
+        move = {**args, "windowStart": picked["windowStart"]}
+        return self.propose(m, "rescheduleAppointment", move, "Shall I move it?")
+
+    def cancel(self, m: Memory) -> Step:
+        done = m.done("cancelAppointment")
+        if done is not None:
+            return Say(
+                f"Your visit is cancelled.\n{describe(done.data)}\n\nIf you need us again, just let me know."
+            )
+        args = self._job_args(m)
+        if args is None:
+            if m.last("getCustomerJobs") is None:
+                return Call("getCustomerJobs", {})
+            return Say("I don't see an upcoming visit to cancel. Do you have the job number?")
+        status = m.last("getJobStatus")
+        if status is None or status.args != args:
+            return Call("getJobStatus", args)  # check the job is theirs and open before reading it back
+        if status.status == "error":
+            return Say(replies.tool_error(self.profile))
+        if not status.ok:
+            return Say(_sentence(status.message) or "I couldn't find that job.")
+        reason = choices.cancel_reason(m)
+        if reason is None:
+            return Say("I can cancel that for you. May I ask why you'd like to cancel?")
+        return self.propose(m, "cancelAppointment", {**args, "reason": reason}, "Shall I cancel it?")
+
+
+_RETRY = re.compile(r"\b(try (it |that )?again|retry|one more time|another go)\b", re.I)
+_MEMBERSHIP = re.compile(r"\b(member|membership|maintenance plan|service plan|comfort club)\b", re.I)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] if text else text

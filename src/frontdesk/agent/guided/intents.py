@@ -1,0 +1,262 @@
+"""What a customer wants, from what they typed: the guided model's intent reading.
+
+A message may carry several intents ("my furnace is out, when can you come, and what do I owe?"); they are
+returned strongest first. Emergencies are not decided here: the triage module reads every message first,
+for every model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Intent = Literal[
+    "book",
+    "history",
+    "status",
+    "billing",
+    "reschedule",
+    "cancel",
+    "person",
+    "question",
+    "greeting",
+    "thanks",
+    "goodbye",
+]
+
+# Each pattern scores its intent; a stronger, more specific phrase weighs more. Words are matched whole,
+# with common misspellings of the words customers type most.
+_PATTERNS: dict[Intent, list[tuple[str, float]]] = {
+    "person": [
+        (
+            r"\b(speak|talk|chat)\s+(to|with)\s+(a|an|some|the|real|actual|live)?\s*(human|person|agent|someone|"
+            r"somebody|manager|representative|rep|operator|dispatcher|staff|people)\b",
+            3.0,
+        ),
+        (r"\b(real|live|actual)\s+(person|human|agent)\b", 3.0),
+        (r"\b(human|representative|operator|manager|supervisor)\b", 1.5),
+        (r"\bcall me back\b|\bcallback\b|\bcall back\b", 2.0),
+    ],
+    "reschedule": [
+        (
+            r"\b(re-?sched[a-z]*|resc?hedule|move|change|push|switch)\b.{0,40}\b(appointment|visit|booking|"
+            r"time|window|day|date|it|that|this)\b",
+            3.0,
+        ),
+        (r"\bre-?sched[a-z]*\b|\bresc?hedule\b|\bresch\b", 3.0),
+        (r"\b(different|another|later|earlier)\s+(day|time|date|window)\b", 2.0),
+        (r"\bcan'?t make it\b|\bwon'?t be (home|there|available)\b", 2.0),
+    ],
+    "cancel": [
+        (r"\b(cancel+[a-z]*|cancle|cancell)\b", 3.0),
+        (
+            r"\b(don'?t|do not|no longer)\s+need\b.{0,30}\b(appointment|visit|technician|tech|service|anymore)\b",
+            2.5,
+        ),
+        (r"\bcall (it|the appointment) off\b", 2.5),
+    ],
+    "status": [
+        (r"\b(status|update)\b", 2.0),
+        (
+            r"\b(check(ing)? on|status of|update on|still on|still happening|confirm)\b.{0,40}\b(appointment|appt|"
+            r"visit|job|tech|technician|service call)\b",
+            3.5,
+        ),
+        (
+            r"\b(is|are) (my|our|the) (appointment|appt|visit|tech|technician)s? still (on|happening|coming|scheduled)\b",
+            3.5,
+        ),
+        (
+            r"\b(when|what time|what day)\s+(is|'s|are|will)\s+(my|the|our)\s+(appointment|appt|visit|tech|"
+            r"technician|service call)\b",
+            3.0,
+        ),
+        (
+            r"\b(when|what time)\b.{0,30}\b(tech|technician|plumber|electrician|someone|guy|he|she|they)\b"
+            r".{0,30}\b(arrive|arriving|come|coming|get here|be here|show up)\b",
+            3.0,
+        ),
+        (r"\b(where|eta)\b.{0,30}\b(tech|technician|plumber|electrician|guy)\b", 3.0),
+        (r"\b(on (his|her|their) way|running late|still coming|arriv(e|al|ing))\b", 2.0),
+        (r"\b(my|the)\s+(job|appointment|visit|work order)\b", 1.0),
+        (r"\bjob\s*(number|no\.?|#)\b", 1.5),
+    ],
+    "billing": [
+        (
+            r"\b(bill|billing|invoice|invoices|balance|owe|payment|pay|paid|charge|charged|refund|receipt|"
+            r"statement|amount due)\b",
+            2.5,
+        ),
+        (r"\bhow much (do i|did i|is my)\b", 2.0),
+    ],
+    "history": [
+        (
+            r"\b(service history|history|past (jobs|visits|service)|last (visit|service|time)|previous (visit|"
+            r"service|jobs?)|my account|account details|what (work|service) (was|did))\b",
+            2.5,
+        ),
+        (r"\b(upcoming|scheduled|next)\s+(visit|appointment|service)s?\b", 1.5),
+        (r"\b(membership|member|maintenance plan|service plan|comfort club)\b", 2.5),
+        (
+            r"\b(what|which)\b.{0,20}\b(work|jobs?|repairs?|visits?)\b.{0,30}\b(done|did|had|before|past)\b",
+            2.5,
+        ),
+        (
+            r"\b(you|your (guys|techs?))\b.{0,20}\b(did|done|fixed|worked on)\b.{0,30}\b(before|last|past)\b",
+            2.0,
+        ),
+    ],
+    "book": [
+        (
+            r"\b(book|booking|schedul[a-z]*|shedule|appointment|appt|set up|come out|send (someone|a tech|"
+            r"somebody)|come (over|by|take a look)|have (someone|a tech) (come|look))\b",
+            2.5,
+        ),
+        (
+            r"\b(need|want|like|looking for|get)\b.{0,30}\b(service|repair|fix|tune-?up|maintenance|inspection|"
+            r"estimate|quote|plumber|electrician|technician|tech|someone|install[a-z]*|replace[a-z]*|look at)\b",
+            2.0,
+        ),
+        (
+            r"\b(broken|not working|isn'?t working|doesn'?t work|won'?t (turn on|start|work)|stopped working|"
+            r"leak[a-z]*|clog+ed|dripping|no hot water|blowing (warm|cold)|making (a )?noise|tripp[a-z]*|"
+            r"flicker[a-z]*|keeps? (running|tripping|leaking|turning off|shutting off|beeping)|won'?t (drain|"
+            r"flush|heat|cool|turn off)|not (draining|heating|cooling|flushing))\b",
+            2.0,
+        ),
+        (
+            r"\b(furnace|ac|a/c|air conditioner|heat pump|water heater|toilet|sink|drain|faucet|pipe|outlet|"
+            r"breaker|panel|thermostat|hvac)\b",
+            0.8,
+        ),
+        (r"\b(tune-?up|maintenance)\b", 1.5),
+    ],
+    "question": [
+        (
+            r"\b(do you|does your|are you|is there|can you)\b.{0,40}\b(serve|service|cover|work in|come to|"
+            r"open|offer|accept|take|charge|warranty|guarantee|licensed|insured|weekends?|after hours|"
+            r"financing)\b",
+            2.5,
+        ),
+        (
+            r"\b(hours|open|close|closing|service area|areas?|warranty|guarantee|financing|credit card|"
+            r"price|prices|pricing|cost|costs|fee|fees|rates?|trip charge|licensed|insured)\b",
+            1.5,
+        ),
+        (r"\b(what|when|where|how)\b.{3,30}\?", 0.5),
+    ],
+    "greeting": [(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|howdy|yo)\b[\s!.,]*", 1.0)],
+    "thanks": [(r"\b(thanks|thank you|thx|ty|appreciate (it|that|you))\b", 1.0)],
+    "goodbye": [(r"\b(bye|goodbye|see you|that'?s all|that is all|nothing else|all set|i'?m good)\b", 1.0)],
+}
+_COMPILED = {
+    intent: [(re.compile(pattern, re.IGNORECASE), weight) for pattern, weight in rules]
+    for intent, rules in _PATTERNS.items()
+}
+# Words customers often misspell, folded before matching.
+_SPELLING = {
+    "apointment": "appointment",
+    "appoinment": "appointment",
+    "appointmnet": "appointment",
+    "apointement": "appointment",
+    "appt": "appointment",
+    "schedual": "schedule",
+    "scedule": "schedule",
+    "shedule": "schedule",
+    "tecnician": "technician",
+    "techician": "technician",
+    "furnance": "furnace",
+    "invoce": "invoice",
+    "ballance": "balance",
+    "cancle": "cancel",
+    "resched": "reschedule",
+    "plumer": "plumber",
+    "leek": "leak",
+    "leeking": "leaking",
+}
+_WORD = re.compile(r"[A-Za-z']+")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The intents found in one message, strongest first, with their scores."""
+
+    intents: tuple[Intent, ...]
+    scores: tuple[float, ...]
+
+    @property
+    def top(self) -> Intent | None:
+        return self.intents[0] if self.intents else None
+
+    def has(self, intent: Intent) -> bool:
+        return intent in self.intents
+
+    @property
+    def small_talk_only(self) -> bool:
+        return bool(self.intents) and all(i in ("greeting", "thanks", "goodbye") for i in self.intents)
+
+
+def normalise(text: str) -> str:
+    """Lower-case text with common misspellings corrected and curly quotes made straight."""
+    text = text.replace("’", "'").replace("‘", "'")
+    return _WORD.sub(lambda m: _SPELLING.get(m.group(0).lower(), m.group(0).lower()), text)
+
+
+_FRUSTRATED = re.compile(
+    r"\b(ridiculous|unacceptable|terrible|horrible|awful|worst|furious|angry|pissed|fed up|sick of|tired of|"
+    r"waste of (my )?time|never (showed|came|called)|no[- ]show|useless|this is a joke|are you kidding|"
+    r"not helpful|doesn'?t help|you'?re not listening)\b",
+    re.IGNORECASE,
+)
+_DISPUTE = re.compile(
+    r"\b(overcharg\w*|over-?billed|dispute|refund|charged (me )?twice|double[- ]charged|wrong (amount|bill|"
+    r"charge)|shouldn'?t have (been )?charged|not (going to |gonna )?pay(ing)? (for|that|this)|"
+    r"(bill|invoice|charge|price)s?\s+(is|was|looks|seems)\s+(wrong|incorrect|too high)|"
+    r"charged (me )?for .{0,40}\b(never|didn'?t|did not|wasn'?t))\b",
+    re.IGNORECASE,
+)
+
+
+def frustrated(text: str) -> bool:
+    """The customer is upset with us: a person should take over rather than the model carrying on."""
+    return bool(_FRUSTRATED.search(normalise(text)))
+
+
+def disputes_bill(text: str) -> bool:
+    """A complaint about a charge: only the office can settle it."""
+    return bool(_DISPUTE.search(normalise(text)))
+
+
+def read(text: str) -> Reading:
+    """Every intent the message shows, strongest first (ties keep the table's order)."""
+    folded = normalise(text)
+    scored: list[tuple[float, int, Intent]] = []
+    for order, (intent, rules) in enumerate(_COMPILED.items()):
+        score = sum(weight for pattern, weight in rules if pattern.search(folded))
+        if score > 0:
+            scored.append((score, order, intent))
+    scored = _resolve(scored, folded)
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return Reading(tuple(i for _, _, i in scored), tuple(s for s, _, _ in scored))
+
+
+def _resolve(scored: list[tuple[float, int, Intent]], text: str) -> list[tuple[float, int, Intent]]:
+    """Settle overlaps: rescheduling or cancelling an appointment is not a new booking."""
+    found = {intent for _, _, intent in scored}
+    if found & {"reschedule", "cancel"}:
+        scored = [(s * 0.3 if i == "book" else s, o, i) for s, o, i in scored]
+    if (
+        "status" in found
+        and "book" in found
+        and re.search(r"\b(my|our)\s+(\w+\s+){0,3}(appointment|visit)\b", text)
+    ):
+        scored = [(s * 0.6 if i == "book" else s, o, i) for s, o, i in scored]  # an existing visit
+    elif "status" in found and re.search(r"\b(when|where|eta)\b", text) and "book" in found:
+        scored = [(s * 0.6 if i == "book" else s, o, i) for s, o, i in scored]
+    if "billing" in found and "question" in found:
+        if re.search(r"\b(my|i owe|our|me)\b", text):
+            scored = [(s * 0.5 if i == "question" else s, o, i) for s, o, i in scored]
+        else:  # "do you charge extra on saturdays?" asks about prices, not the caller's bill
+            scored = [(s * 0.5 if i == "billing" else s, o, i) for s, o, i in scored]
+    return scored

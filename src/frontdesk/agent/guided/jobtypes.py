@@ -1,0 +1,116 @@
+"""Which of the business's job types a described problem needs, from its job-type guidance.
+
+Each guidance entry lists keywords; a keyword phrase found in the customer's words scores by its length
+(so "water heater" beats "water"), and a phrase from ``not_when`` that is also present counts against it.
+Emergencies are decided earlier by triage; this only picks among routine job types.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from frontdesk.agent.guided.intents import normalise
+from frontdesk.profile import BusinessProfile, JobTypeGuidance
+
+_WORDS = re.compile(r"[a-z0-9/']+")
+_FILLER = {
+    "the",
+    "a",
+    "an",
+    "is",
+    "or",
+    "and",
+    "of",
+    "to",
+    "that",
+    "there",
+    "it",
+    "when",
+    "at",
+    "all",
+    "with",
+    "in",
+}
+
+
+def _words(text: str) -> list[str]:
+    return _WORDS.findall(normalise(text))
+
+
+def _contains(words: list[str], phrase: list[str]) -> bool:
+    n = len(phrase)
+    return n > 0 and any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word  # "tuned", "tune" → "tun"
+
+
+@dataclass(frozen=True)
+class Match:
+    guidance: JobTypeGuidance
+    score: float
+
+    @property
+    def job_type(self) -> str:
+        return self.guidance.job_type
+
+
+def rank(text: str, profile: BusinessProfile) -> list[Match]:
+    """Job types whose keywords the text mentions, best first."""
+    words = _words(text)
+    stems = [_stem(w) for w in words]
+    found: list[Match] = []
+    for guidance in profile.job_types:
+        score = 0.0
+        for keyword in guidance.keywords:
+            phrase = _words(keyword)
+            if _contains(words, phrase) or _contains(stems, [_stem(w) for w in phrase]):
+                score += 1.0 + 0.5 * (len(phrase) - 1)
+        if score and guidance.not_when:
+            avoid = [w for w in _words(guidance.not_when.split("(")[0]) if w not in _FILLER]
+            if sum(1 for w in avoid if w in words) >= 3:
+                score -= 1.0
+        if score > 0:
+            found.append(Match(guidance, score))
+    found.sort(key=lambda m: -m.score)
+    return found
+
+
+_GENERIC = {"not", "don't", "doesn't", "no", "or", "work", "works", "new", "without", "customer", "wants", "for",
+            "broken", "nothing", "poorly", "system", "check", "makes", "goes", "out", "little"}  # fmt: skip
+
+
+def _by_description(text: str, profile: BusinessProfile) -> str | None:
+    """No keyword matched: the one job type whose description names something the customer mentioned."""
+    stems = {_stem(w) for w in _words(text) if w not in _FILLER and w not in _GENERIC and len(w) > 2}
+    hits = []
+    for guidance in profile.job_types:
+        described = {_stem(w) for w in _words(guidance.use_when) if w not in _FILLER and w not in _GENERIC}
+        if stems & described:
+            hits.append(guidance.job_type)
+    return hits[0] if len(hits) == 1 else None
+
+
+def best(text: str, profile: BusinessProfile) -> str | None:
+    """The job type to book for the described problem, or None when the words do not tell."""
+    ranked = rank(text, profile)
+    if not ranked:
+        return _by_description(text, profile)
+    tied = [m for m in ranked if m.score == ranked[0].score]
+    if len(tied) > 1:
+        # a tie on keywords: the job type whose description shares more of the customer's words
+        stems = {_stem(w) for w in _words(text) if w not in _FILLER}
+        closeness = sorted(
+            ((len(stems & {_stem(w) for w in _words(m.guidance.use_when)}), m.job_type) for m in tied),
+            reverse=True,
+        )
+        if closeness[0][0] == closeness[1][0]:
+            return None  # still a tie: ask the customer rather than guess
+        return closeness[0][1]
+    return ranked[0].job_type

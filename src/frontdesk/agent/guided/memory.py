@@ -1,0 +1,248 @@
+"""What the guided model knows at a point of the conversation, derived afresh from the transcript: the facts
+the customer gave (later messages correct earlier ones), what they are after, and what the tools said."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from frontdesk.agent.guided import extract as ex
+from frontdesk.agent.guided import intents
+from frontdesk.agent.guided.transcript import ToolOutcome, Transcript
+from frontdesk.agent.triage import Triage, detect
+from frontdesk.profile import BusinessProfile
+
+# Intents that start a task; small talk and bare answers keep the current one.
+TASKS = ("book", "history", "status", "billing", "reschedule", "cancel", "person", "question")
+
+
+_EXTRACTED: dict[tuple[str, str], ex.Extracted] = {}
+
+
+def _extract(text: str, day: str, now: datetime) -> ex.Extracted:
+    """Extraction is the costly part of a step and a message reads the same all day: keep it."""
+    key = (text, day)
+    found = _EXTRACTED.get(key)
+    if found is None:
+        if len(_EXTRACTED) > 4096:
+            _EXTRACTED.clear()
+        found = _EXTRACTED[key] = ex.extract(text, now)
+    return found
+
+
+_TRIAGED: dict[tuple[int, str], Triage | None] = {}
+_FILLER = re.compile(
+    r"\b(is|are|was|were|has|have|been|it'?s|the|a|an|all|so|really|just|now|something|some|very|strong|"
+    r"kind of|sort of)\b",
+    re.I,
+)
+_PROFILES: dict[int, BusinessProfile] = {}  # keeps the profiles keyed by id alive, so no id is reused
+
+
+def _detect(text: str, profile: BusinessProfile) -> Triage | None:
+    """Triage forgives typos word by word, which is slow; each message is read once per profile."""
+    key = (id(profile), text)
+    if key not in _TRIAGED:
+        if len(_TRIAGED) > 4096:
+            _TRIAGED.clear()
+        _PROFILES[id(profile)] = profile
+        words = text
+        for name in ex.names(text):  # "Helen Park" is not "sparks"
+            words = words.replace(name, " ").replace(name.lower(), " ")
+        found = detect(words, profile)
+        if found is None:  # "water is pouring" says "water pouring"
+            found = detect(_FILLER.sub(" ", words), profile)
+        _TRIAGED[key] = found
+    return _TRIAGED[key]
+
+
+@lru_cache(maxsize=4096)
+def _read(text: str) -> intents.Reading:
+    return intents.read(text)
+
+
+def forget() -> None:
+    """Empty the per-message caches (a benchmark's rounds then each read every message afresh)."""
+    _EXTRACTED.clear()
+    _TRIAGED.clear()
+    _read.cache_clear()
+
+
+@dataclass
+class Memory:
+    transcript: Transcript
+    now: datetime  # business-local
+    profile: BusinessProfile
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: ex.Address | None = None
+    zip_code: str | None = None
+    job_number: str | None = None
+    when: ex.When | None = None
+    goal: str | None = None
+    goal_from: int = 0  # index of the customer message that set the goal
+    reading: intents.Reading = field(default_factory=lambda: intents.Reading((), ()))
+    latest: ex.Extracted = field(default_factory=ex.Extracted)
+    triage: Triage | None = None  # the most serious emergency of the current task
+    triage_now: Triage | None = None  # in the latest message
+    new_customer_said: bool = False
+    asks_question: bool = False  # the latest message is mainly a question about the business
+    unclear_streak: int = 0  # customer messages in a row that gave nothing the model could use
+
+    @property
+    def goal_texts(self) -> list[str]:
+        return self.transcript.customer[self.goal_from :]
+
+    # --- what the tools established ---------------------------------------------------------------
+
+    def last(self, tool: str) -> ToolOutcome | None:
+        return self.transcript.last(tool)
+
+    @property
+    def customer_id(self) -> int | None:
+        """The verified (or newly created) customer, as the tools reported it."""
+        found: int | None = None
+        for outcome in self.transcript.outcomes:
+            if not outcome.ok or outcome.tool not in ("searchCustomers", "createCustomer"):
+                continue
+            if outcome.tool == "searchCustomers" and not outcome.data.get("verified"):
+                continue
+            customer = outcome.data.get("customer")
+            value = (
+                customer.get("customerId") if isinstance(customer, dict) else outcome.data.get("customerId")
+            )
+            found = int(value) if isinstance(value, int) else found
+        return found
+
+    def pending(self, tool: str) -> ToolOutcome | None:
+        """The newest proposal of ``tool`` that has not been confirmed or refused since."""
+        for outcome in reversed(self.transcript.outcomes):
+            if outcome.tool != tool:
+                continue
+            if outcome.status == "proposal":
+                return outcome
+            if "confirmation_id" in outcome.args:
+                return None  # the confirming call came after the newest proposal
+        return None
+
+    def done(self, tool: str, since_goal: bool = True) -> ToolOutcome | None:
+        """The newest successful confirmed write of ``tool`` (in the current task)."""
+        first_turn = self.goal_from if since_goal else 0
+        for outcome in reversed(self.transcript.outcomes):
+            if outcome.turn < first_turn:
+                break
+            if outcome.tool == tool and outcome.ok and "confirmation_id" in outcome.args:
+                return outcome
+        return None
+
+
+def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) -> Memory:
+    memory = Memory(transcript, now, profile)
+    day = now.date().isoformat()
+    goal: str | None = None
+    goal_from = 0
+    for index, text in enumerate(transcript.customer):
+        found = _extract(text, day, now)
+        reading = _read(text)
+        if found.names:
+            memory.name = found.names[0]
+        if found.phones:
+            memory.phone = found.phones[-1] if found.correction else found.phones[0]
+        if found.emails:
+            memory.email = found.emails[-1]
+        if found.address is not None and (
+            found.address.complete or memory.address is None or not memory.address.complete
+        ):
+            memory.address = found.address
+        elif found.locality is not None and memory.address is not None and not memory.address.complete:
+            memory.address = replace(
+                found.locality, street=memory.address.street, unit=memory.address.unit
+            )  # the street came first, the town in a later message
+        if found.zip_code:
+            memory.zip_code = found.zip_code
+        if found.job_numbers:
+            memory.job_number = found.job_numbers[0]
+        if found.when is not None:
+            memory.when = _within(found.when, memory.when, text)
+        if _says_new(text):
+            memory.new_customer_said = True
+        # the strongest task in the message ("hi, my toilet keeps running" is a booking, not a greeting)
+        tasks = [(i, score) for i, score in zip(reading.intents, reading.scores, strict=True) if i in TASKS]
+        top = tasks[0][0] if tasks else reading.top
+        strong = bool(tasks) and tasks[0][1] >= 2.0
+        emergency = _detect(text, profile)
+        if emergency is not None and goal in (None, "book", "question"):
+            if goal != "book":
+                goal, goal_from = "book", index
+        elif top == "question" and goal is not None and goal != "question":
+            pass  # a question in the middle of a task is answered, then the task goes on
+        elif top in TASKS and top != goal and (strong or goal is None):
+            goal, goal_from = top, index
+            memory.when = found.when  # a new task starts without the old task's preferred days
+        useful = bool(
+            found.names or found.phones or found.emails or found.address or found.zip_code
+            or found.job_numbers or found.when or found.answer != "unclear" or top is not None
+            or emergency is not None or _CHOICE.search(text)
+        )  # fmt: skip
+        memory.unclear_streak = 0 if useful else memory.unclear_streak + 1
+        if index == len(transcript.customer) - 1:
+            memory.reading = reading
+            memory.latest = found
+            memory.triage_now = emergency
+            memory.asks_question = top == "question" and emergency is None
+    memory.goal, memory.goal_from = goal, goal_from
+    found_triage = [t for t in (_detect(text, profile) for text in memory.goal_texts) if t is not None]
+    found_triage.sort(key=lambda t: 0 if t.life_safety else 1)
+    memory.triage = found_triage[0] if found_triage else None
+    return memory
+
+
+# "the first one", "try again": answers that carry no fact but move the conversation on
+_CHOICE = re.compile(
+    r"\b(first|second|third|fourth|fifth|last|earliest|1st|2nd|3rd|4th|5th|try (it |that )?again|retry|"
+    r"one more time)\b",
+    re.I,
+)
+_BARE_DAY = re.compile(r"\b(this|next|coming|today|tomorrow|\d{1,2}/\d{1,2}|\d{1,2}(st|nd|rd|th)\b)", re.I)
+
+
+def _within(new: ex.When, earlier: ex.When | None, text: str) -> ex.When:
+    """A bare weekday ("Tuesday at 2") inside an earlier range ("next week") means the day in that range."""
+    if (
+        earlier is None
+        or earlier.earliest is None
+        or earlier.latest is None
+        or earlier.earliest == earlier.latest
+        or new.earliest is None
+        or new.earliest != new.latest
+        or _BARE_DAY.search(text)
+    ):
+        return new
+    day = earlier.earliest
+    while day <= earlier.latest:
+        if day.weekday() == new.earliest.weekday():
+            return replace(new, earliest=day, latest=day)
+        day += timedelta(days=1)
+    return new
+
+
+def _says_new(text: str) -> bool:
+    lowered = text.lower().replace("’", "'")
+    return any(
+        phrase in lowered
+        for phrase in (
+            "first time",
+            "new customer",
+            "never used",
+            "haven't used",
+            "not a customer",
+            "never called",
+            "i'm new",
+            "im new",
+            "i am new",
+            "new here",
+        )
+    )

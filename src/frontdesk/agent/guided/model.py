@@ -1,0 +1,44 @@
+"""The guided model: a deterministic receptionist behind pydantic-ai's model interface.
+
+It reads the conversation (``transcript``), derives what it knows (``memory``), and takes one step
+(``flows``): a tool call, which the engine runs through the ToolRunner like any model's, or a reply.
+It needs no network and no key, and answers in milliseconds.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from pydantic_ai.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart
+from pydantic_ai.models.function import AgentInfo, FunctionModel
+
+from frontdesk.agent.guided import transcript as transcripts
+from frontdesk.agent.guided.flows import Call, Flows
+from frontdesk.agent.guided.memory import remember
+from frontdesk.clock import Clock
+from frontdesk.profile import BusinessProfile
+
+MODEL_NAME = "guided"
+
+
+class Guide:
+    def __init__(self, profile: BusinessProfile, clock: Clock) -> None:
+        self.profile = profile
+        self.clock = clock
+        self._ids = itertools.count(1)
+
+    def step(self, messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        transcript = transcripts.read(messages)
+        tools = {tool.name for tool in info.function_tools}
+        memory = remember(transcript, self.profile, self.clock.now().astimezone(self.profile.zone))
+        action = Flows(self.profile, tools).decide(memory)
+        if isinstance(action, Call) and action.tool in tools:
+            call_id = f"guided-{next(self._ids)}"
+            return ModelResponse(parts=[ToolCallPart(action.tool, action.args, tool_call_id=call_id)])
+        text = action.text if not isinstance(action, Call) else "I'm sorry, I can't do that here."
+        return ModelResponse(parts=[TextPart(text)])
+
+
+def guided_model(profile: BusinessProfile, clock: Clock) -> FunctionModel:
+    """The offline model, ready for ``Agent(model=...)``."""
+    return FunctionModel(Guide(profile, clock).step, model_name=MODEL_NAME)

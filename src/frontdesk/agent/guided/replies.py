@@ -1,0 +1,339 @@
+"""What the guided model says, in our words and the business's voice. Every job number, window, name or
+amount in these replies comes from a tool result passed in; nothing is made up here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from frontdesk.profile import BusinessProfile
+
+# Preparation advice after a booking, by the trade the job type belongs to.
+_PREPARE = {
+    "hvac": "Please make sure the furnace or outdoor unit is easy to reach, and keep pets in another room "
+    "during the visit.",
+    "plumb": "Please clear the area around the fixture (under the sink, around the water heater) so the "
+    "plumber can get to it, and keep pets in another room.",
+    "electric": "Please make sure the electrical panel and the problem outlets or fixtures are easy to reach, "
+    "and keep pets in another room.",
+}
+_TRADE_WORDS = {
+    "hvac": ("hvac", "furnace", "ac", "air", "heat", "cooling", "heating", "thermostat"),
+    "plumb": ("leak", "drain", "water", "pipe", "plumbing", "sink", "toilet", "sewer"),
+    "electric": ("electrical", "panel", "outlet", "lighting", "breaker", "wiring", "ev"),
+}
+
+
+def trade(job_type: str) -> str | None:
+    words = set(re.findall(r"[a-z]+", job_type.lower()))
+    for name, hints in _TRADE_WORDS.items():
+        if words & set(hints) or any(w.startswith(h) for w in words for h in hints if len(h) >= 5):
+            return name
+    return None
+
+
+def bullet_list(items: Sequence[str]) -> str:
+    return "\n".join(f"- {item}" for item in items)
+
+
+def greeting(profile: BusinessProfile) -> str:
+    return (
+        f"Hello! You've reached {profile.name}. I can book a visit, check on a job or a technician's "
+        "arrival, look up your service history or bill, and answer questions about our services. "
+        "What can I do for you?"
+    )
+
+
+def thanks() -> str:
+    return "You're welcome! Is there anything else I can help you with?"
+
+
+def goodbye(profile: BusinessProfile) -> str:
+    return f"Thank you for contacting {profile.name}. Have a great day!"
+
+
+def ask_identity(name_known: bool, phone_known: bool, task: str) -> str:
+    lead = {
+        "book": "I can help you get that scheduled.",
+        "status": "I can check on that for you.",
+        "billing": "I can look into your billing.",
+        "history": "I can pull up your service history.",
+        "reschedule": "I can help you move your appointment.",
+        "cancel": "I can help you with that appointment.",
+    }.get(task, "I can help with that.")
+    if not phone_known and not name_known:
+        return f"{lead} First, could you tell me your name and the phone number on your account?"
+    if not phone_known:
+        return f"{lead} What's the phone number on your account?"
+    return f"{lead} And what's your full name, as it appears on the account?"
+
+
+def found_you() -> str:
+    return (
+        "Thank you — I've found your account. What can I do for you today? I can book a visit, check on an "
+        "appointment, or look up your bill or service history."
+    )
+
+
+def what_for(new: bool) -> str:
+    if new:
+        return (
+            f"I don't see an account with that number. {ARE_YOU_NEW} Either way, what can I do for you today?"
+        )
+    return "Thank you. What can I do for you today?"
+
+
+def ask_second_factor() -> str:
+    return (
+        "I found an account with that phone number, but I need to confirm it's yours before I share "
+        "anything. Could you give me the full name on the account, or the ZIP code of the service address?"
+    )
+
+
+def mismatch() -> str:
+    return (
+        "I'm sorry, those details don't match what we have on file. Could you double-check the name on the "
+        "account or the ZIP code of the service address?"
+    )
+
+
+def several_accounts() -> str:
+    return (
+        "More than one account uses that number. What's the ZIP code of the address where you need service?"
+    )
+
+
+def not_found_for(task: str, profile: BusinessProfile) -> str:
+    return (
+        "I couldn't find an account with that phone number and name. Could you check the number? If you "
+        f"use a different one for your account, give me that one, or call us at {profile.phone}."
+    )
+
+
+ARE_YOU_NEW = "Are you new to us?"
+
+
+def are_you_new() -> str:
+    return (
+        f"I couldn't find an account with that phone number. {ARE_YOU_NEW} If you have an account under a "
+        "different number, just tell me that number instead."
+    )
+
+
+def new_customer_intro(name: str | None, phone_known: bool, need_address: bool, need_email: bool) -> str:
+    first = f"Welcome{', ' + name.split()[0] if name else ''}! I don't see an account for you yet, so I'll set one up."
+    asks = []
+    if need_address:
+        asks.append("the service address, with city and ZIP code")
+    if need_email:
+        asks.append("an e-mail address for your confirmation (optional)")
+    if not asks:
+        return first
+    return f"{first} Could you give me {' and '.join(asks)}?"
+
+
+WHICH_ADDRESS = "Which address is this visit for?"
+
+
+def which_address(addresses: Sequence[str]) -> str:
+    return f"I see more than one service address on your account. {WHICH_ADDRESS}\n{bullet_list(addresses)}"
+
+
+def ask_locality(street: str) -> str:
+    return f"Thanks — I have {street}. What's the city, state and ZIP code?"
+
+
+def ask_address() -> str:
+    return "What's the address where you need the service, including the city and ZIP code?"
+
+
+def ask_problem(profile: BusinessProfile) -> str:
+    examples = ", ".join(g.job_type for g in profile.job_types[:4])
+    return (
+        "Could you tell me a bit about what's going on, so I book the right kind of visit? "
+        f"(For example: {examples}.)"
+    )
+
+
+def outside_area(message: str, profile: BusinessProfile) -> str:
+    return (
+        f"I'm sorry, that address is outside the area we serve. {profile.name} can still call you back to "
+        f"talk about options — or you can reach us at {profile.phone}."
+    )
+
+
+def confirm_write(summary: str, question: str = "Shall I go ahead?") -> str:
+    return f"Here's what I'll do: {summary}\n\n{question}"
+
+
+def offer_windows(job_type: str, windows: Sequence[dict[str, Any]], when_text: str, urgent: bool) -> str:
+    lines = [str(w.get("window") or "") for w in windows if w.get("window")]
+    if urgent:
+        lead = f"Because this is urgent, here are the earliest openings for {job_type}:"
+    elif when_text and not re.search(r"\d", when_text):
+        # the customer's own words, but never their numbers: a reply's times must come from the tools
+        lead = f"Here are the openings I have for {job_type} ({when_text}):"
+    else:
+        lead = f"Here are the next openings I have for {job_type}:"
+    return f"{lead}\n{bullet_list(lines)}\n\nThe technician arrives within the window. Which one works best for you?"
+
+
+def no_windows(job_type: str, alternatives: Sequence[dict[str, Any]], profile: BusinessProfile) -> str:
+    lines = [str(w.get("window") or "") for w in alternatives if w.get("window")]
+    if lines:
+        return (
+            f"I'm sorry, there's nothing open for {job_type} then. These are the closest openings:\n"
+            f"{bullet_list(lines)}\n\nWould one of these work?"
+        )
+    return (
+        f"I'm sorry, I don't see any openings for {job_type} in the next two weeks. I can have our office call "
+        f"you to find a time, or you can reach us at {profile.phone}."
+    )
+
+
+def move_windows(windows: Sequence[str], asked: bool) -> str:
+    lead = "Here are the openings I have then:" if asked else "Sure. Here are the next openings:"
+    return f"{lead}\n{bullet_list(windows)}\n\nWhich one should I move your visit to?"
+
+
+def pick_again(windows: Sequence[dict[str, Any]]) -> str:
+    lines = [str(w.get("window") or "") for w in windows if w.get("window")]
+    return f"Which of these works for you?\n{bullet_list(lines)}"
+
+
+def booked(data: dict[str, Any], address: str | None) -> str:
+    job_type = str(data.get("jobType") or "your visit")
+    lines = ["You're booked! Here are the details:", f"- Job number: #{data.get('jobNumber')}"]
+    lines.append(f"- Service: {job_type}")
+    if data.get("window"):
+        lines.append(f"- Arrival window: {data['window']}")
+    technicians = data.get("technicians") or []
+    if technicians:
+        lines.append(f"- Technician: {', '.join(technicians)}")
+    if address:
+        lines.append(f"- Address: {address}")
+    advice = _PREPARE.get(trade(job_type) or "", "")
+    tail = "The technician will call when they're on the way."
+    return "\n".join(lines) + f"\n\n{tail} {advice}".rstrip() + "\n\nIs there anything else I can help with?"
+
+
+def write_refused(message: str) -> str:
+    return f"I'm sorry, I couldn't do that: {message}"
+
+
+def not_confirmed() -> str:
+    return "No problem — I haven't changed anything. What would you like to do instead?"
+
+
+def tool_error(profile: BusinessProfile) -> str:
+    return (
+        "I'm sorry, I'm having trouble reaching our scheduling system right now. I haven't changed anything. "
+        f"You can try again in a moment, or call us at {profile.phone}."
+    )
+
+
+def write_error(profile: BusinessProfile) -> str:
+    return (
+        "I'm sorry, our scheduling system didn't answer properly, so I can't confirm that went through. "
+        f"Please don't worry about doing it twice — our office can check for you at {profile.phone}, or "
+        "you can ask me to try again in a moment."
+    )
+
+
+def safety(instructions: str, escalation: dict[str, Any] | None, profile: BusinessProfile) -> str:
+    text = f"This could be dangerous, so safety first: {instructions.strip()}"
+    if escalation and escalation.get("notified") and escalation.get("onCall"):
+        text += (
+            f"\n\nI've alerted our {escalation['onCall']}, who will follow up with you as soon as possible."
+        )
+    else:
+        text += f"\n\nPlease also call us right away at {profile.phone}."
+    return text + " Once everyone is safe, I can help arrange a technician visit."
+
+
+_WATER_AND_POWER = re.compile(r"\b(panel|outlet|outlets|breaker|electric\w*|wires?|wiring)\b", re.I)
+
+
+def urgent_intro(instructions: str, said: str = "") -> str:
+    text = f"I'm sorry you're dealing with that — let's get someone out quickly. In the meantime: {instructions.strip()}"
+    if _WATER_AND_POWER.search(said):
+        text += (
+            " Keep away from water near the electrical panel or outlets and don't touch anything electrical; "
+            "if water has reached them, leave that area and call 911."
+        )
+    return text
+
+
+def handoff(result: dict[str, Any] | None, profile: BusinessProfile) -> str:
+    if result and (result.get("data") or {}).get("notified"):
+        return (
+            "I've passed our conversation to a person on our team; they'll pick it up here or call you back "
+            f"shortly. If it's urgent, you can also call us at {profile.phone}."
+        )
+    return f"Let me get you to a person: please call us at {profile.phone} and our team will help you."
+
+
+def unsure(profile: BusinessProfile) -> str:
+    return (
+        "I'm sorry, I want to be sure I only tell you what I can confirm. Someone from our team can follow up "
+        f"with you — or you can call us at {profile.phone}."
+    )
+
+
+def clarify(profile: BusinessProfile) -> str:
+    return (
+        "I'm sorry, I didn't quite catch that. I can book a visit, check on an appointment or a technician, "
+        "look up your bill or service history, or answer questions about our services. What would you like?"
+    )
+
+
+_STOP = {"the", "a", "an", "is", "are", "do", "does", "you", "your", "i", "my", "me", "what", "how", "much",
+         "of", "for", "to", "in", "on", "it", "can", "we", "our", "any", "have", "has", "and", "or", "with"}  # fmt: skip
+_PRICE = re.compile(r"\b(how much|price|prices|cost|costs|charge|fee|fees|rate|rates)\b", re.I)
+
+
+def _terms(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("-", " "))
+    return {w[:5] for w in words if w not in _STOP and len(w) > 1}
+
+
+def _pieces(text: str) -> list[str]:
+    """A passage's bullet points, or its sentences."""
+    if re.search(r"(^|\s)- ", text):
+        return [p.strip() for p in re.split(r"(?:^|\s)- ", text) if p.strip()]
+    return [p.strip() for p in re.split(r"(?<=[.!?])\s+", text) if p.strip()]
+
+
+def _fit(piece: str, terms: set[str], price: bool) -> float:
+    return len(terms & _terms(piece)) + (0.5 if price and "$" in piece else 0.0)
+
+
+def knowledge(passages: Sequence[dict[str, Any]], profile: BusinessProfile, question: str = "") -> str:
+    """The passage that answers best — narrowed to its matching bullet points — with its source."""
+    if not passages:
+        return (
+            f"I don't have that information here. Our office can answer it — call us at {profile.phone}, or "
+            "I can have someone get back to you."
+        )
+    terms, price = _terms(question), bool(_PRICE.search(question))
+    scored = []
+    for order, passage in enumerate(passages):
+        pieces = _pieces(str(passage.get("text", "")))
+        best = max((_fit(p, terms, price) for p in pieces), default=0.0)
+        scored.append((-best, order, passage, pieces))
+    _, _, chosen, pieces = min(scored, key=lambda item: (item[0], item[1]))
+    text = str(chosen.get("text", "")).strip()
+    if len(pieces) > 2:
+        top = max(_fit(p, terms, price) for p in pieces)
+        picked = [p for p in pieces if top > 0.5 and _fit(p, terms, price) == top]
+        if picked:
+            text = " ".join(picked)
+    return f"{text}\n\n(Source: {chosen.get('source')})\n\nAnything else I can help with?"
+
+
+def out_of_scope(profile: BusinessProfile) -> str:
+    return (
+        f"That's outside what I can help with here — I'm the receptionist for {profile.name}'s heating, "
+        "cooling, plumbing and electrical services. Is there something along those lines I can do for you?"
+    )

@@ -1,0 +1,80 @@
+"""Emergency triage, for every model: the business's trigger phrases decide, not the model.
+
+Life-safety (gas smell, CO alarm, sparks or burning smell) → safety instructions first, escalation to
+the on-call contact, and no routine booking. Urgent (no heat in freezing weather, no cooling in
+extreme heat, active leak or flooding) → Urgent priority, the earliest window or on-call, escalation.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass
+
+from frontdesk.profile import BusinessProfile, EmergencyTrigger
+
+_NEGATION = re.compile(r"\b(no|not|don'?t|doesn'?t|didn'?t|never|without|isn'?t)\b(?:\W+\w+){0,2}\W*$")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
+
+
+@dataclass(frozen=True)
+class Triage:
+    trigger: EmergencyTrigger
+    phrase: str
+
+    @property
+    def life_safety(self) -> bool:
+        return self.trigger.level == "life_safety"
+
+
+def _find(words: list[str], phrase: str) -> int | None:
+    """Index where ``phrase`` starts in ``words`` (small typos forgiven in words of 5+ letters), else None."""
+    target = _words(phrase)
+    n = len(target)
+    for i in range(len(words) - n + 1):
+        window = words[i : i + n]
+        if all(_alike(w, t) for w, t in zip(window, target, strict=True)):
+            return i
+    return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _alike(word: str, target: str) -> bool:
+    """``word`` is ``target`` or a small typo of it; cached, since every message is checked against every
+    phrase and the same words recur."""
+    if word == target:
+        return True
+    if len(target) < 3 or word[:1] != target[:1]:
+        return False  # typos rarely hit the first letter; "Park" must not read as "sparks"
+    matcher = difflib.SequenceMatcher(None, word, target)
+    threshold = 0.8 if len(target) >= 5 else 0.85
+    # the quick ratios are upper bounds of ratio(): most words are rejected without the full comparison
+    return (
+        matcher.real_quick_ratio() >= threshold
+        and matcher.quick_ratio() >= threshold
+        and (matcher.ratio() >= threshold)
+    )
+
+
+def detect(text: str, profile: BusinessProfile) -> Triage | None:
+    """The most serious emergency the message describes, if any (life-safety before urgent)."""
+    words = _words(text)
+    found: list[Triage] = []
+    for trigger in profile.emergencies:
+        for phrase in trigger.phrases:
+            at = _find(words, phrase)
+            if at is None:
+                continue
+            before = " ".join(words[max(0, at - 3) : at])
+            if _NEGATION.search(before + " "):
+                continue  # "I don't smell gas"
+            found.append(Triage(trigger, phrase))
+            break
+    if not found:
+        return None
+    found.sort(key=lambda t: 0 if t.life_safety else 1)
+    return found[0]

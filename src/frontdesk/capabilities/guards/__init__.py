@@ -1,0 +1,1 @@
+"""Guards the ToolRunner enforces in code, whatever the model says: identity, confirmation, idempotency."""

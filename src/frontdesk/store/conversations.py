@@ -1,0 +1,423 @@
+"""ConversationStore: conversations, their messages and the record of every turn, in SQL."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any, Self
+
+from sqlalchemy import ColumnElement, delete, event, exists, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import selectinload
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.expression import Executable
+
+from frontdesk.clock import Clock, SystemClock
+from frontdesk.servicetitan.recorder import Redactor
+from frontdesk.store.migrate import migrate, plain_schema_name
+from frontdesk.store.models import (
+    BusinessRow,
+    ConversationRow,
+    ConversationTagRow,
+    ExchangeRow,
+    MessageRow,
+    ToolRunRow,
+    TurnRow,
+)
+from frontdesk.store.records import ROLES, Conversation, Message, Stats, ToolRunRecord, Turn, TurnRecord
+from frontdesk.store.redaction import redact_exchange
+from frontdesk.store.urls import database_url, ensure_directory, is_memory, is_sqlite
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class ConversationStore:
+    """Open with ``await ConversationStore.open(url)``; the schema is migrated to the newest revision."""
+
+    def __init__(
+        self, engine: AsyncEngine, *, clock: Clock, ids: Callable[[], str], redactor: Redactor
+    ) -> None:
+        self.engine = engine
+        self._clock = clock
+        self._ids = ids
+        self._redactor = redactor
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # SQLite has one writer at a time; queueing writes here avoids "database is locked" within a process.
+        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+
+    @classmethod
+    async def open(
+        cls,
+        url: str | None = None,
+        *,
+        clock: Clock | None = None,
+        ids: Callable[[], str] | None = None,
+        schema: str | None = None,
+        redactor: Redactor | None = None,
+    ) -> Self:
+        """Connect and migrate. ``schema`` (PostgreSQL) keeps the tables in their own schema."""
+        target = database_url(url)
+        ensure_directory(target)
+        options: dict[str, Any] = {}
+        if is_memory(target):
+            # one shared connection: every new connection to :memory: would see an empty database
+            options["poolclass"] = StaticPool
+        elif is_sqlite(target):
+            options["connect_args"] = {"timeout": 30}
+        if schema is not None:
+            if target.get_backend_name() != "postgresql":
+                raise ValueError("a schema can only be given for PostgreSQL")
+            plain_schema_name(schema)
+            options["connect_args"] = {"server_settings": {"search_path": schema}}
+        engine = create_async_engine(target, **options)
+        if is_sqlite(target):
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas(in_memory=is_memory(target)))
+        try:
+            await migrate(engine, schema=schema)
+        except BaseException:
+            await engine.dispose()
+            raise
+        return cls(engine, clock=clock or SystemClock(), ids=ids or _new_id, redactor=redactor or Redactor())
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncSession]:
+        """A session in a transaction that commits on success."""
+        if self._write_lock is None:
+            async with self._sessions.begin() as session:
+                yield session
+            return
+        async with self._write_lock, self._sessions.begin() as session:
+            yield session
+
+    # --- conversations ----------------------------------------------------------------------------
+
+    async def create_conversation(
+        self, *, business: str, channel: str, external_ref: str | None = None, caller_id: str | None = None
+    ) -> Conversation:
+        now = self._clock.now()
+        row = ConversationRow(
+            id=self._ids(),
+            business=business,
+            channel=channel,
+            external_ref=external_ref,
+            caller_id=caller_id,
+            created_at=now,
+            updated_at=now,
+            last_seq=0,
+            guard_state=None,
+            model_history=[],
+            outcome_tags=[],
+        )
+        async with self._write() as session:
+            await session.execute(self._ensure_business(business, now))
+            session.add(row)
+        return _conversation(row)
+
+    def _ensure_business(self, business: str, now: datetime) -> Executable:
+        values = {"id": business, "created_at": now}
+        if self.engine.dialect.name == "postgresql":
+            return pg_insert(BusinessRow).values(values).on_conflict_do_nothing(index_elements=["id"])
+        if self.engine.dialect.name == "sqlite":
+            return sqlite_insert(BusinessRow).values(values).on_conflict_do_nothing(index_elements=["id"])
+        raise NotImplementedError(f"unsupported database: {self.engine.dialect.name}")
+
+    async def get_conversation(self, conversation_id: str) -> Conversation | None:
+        async with self._sessions() as session:
+            row = await session.get(ConversationRow, conversation_id)
+        return None if row is None else _conversation(row)
+
+    async def find_conversation(self, business: str, channel: str, external_ref: str) -> Conversation | None:
+        """The newest conversation of a thread, e.g. the SMS conversation with one phone number."""
+        query = (
+            select(ConversationRow)
+            .where(
+                ConversationRow.business == business,
+                ConversationRow.channel == channel,
+                ConversationRow.external_ref == external_ref,
+            )
+            .order_by(ConversationRow.created_at.desc(), ConversationRow.id.desc())
+            .limit(1)
+        )
+        async with self._sessions() as session:
+            row = await session.scalar(query)
+        return None if row is None else _conversation(row)
+
+    async def list_conversations(
+        self, business: str | None = None, limit: int = 50, offset: int = 0, tag: str | None = None
+    ) -> list[Conversation]:
+        """Newest first; ``tag`` keeps the conversations with that outcome tag."""
+        query = select(ConversationRow)
+        if business is not None:
+            query = query.where(ConversationRow.business == business)
+        if tag is not None:
+            query = query.where(
+                exists().where(
+                    ConversationTagRow.conversation_id == ConversationRow.id, ConversationTagRow.tag == tag
+                )
+            )
+        query = (
+            query.order_by(ConversationRow.created_at.desc(), ConversationRow.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        async with self._sessions() as session:
+            rows = (await session.scalars(query)).all()
+        return [_conversation(row) for row in rows]
+
+    async def update_state(
+        self,
+        conversation_id: str,
+        *,
+        guard_state: dict[str, Any] | None = None,
+        model_history: list[Any] | None = None,
+        outcome_tags: list[str] | None = None,
+    ) -> None:
+        """Replace what is given; ``None`` leaves a field as it is."""
+        values: dict[str, Any] = {"updated_at": self._clock.now()}
+        if guard_state is not None:
+            values["guard_state"] = guard_state
+        if model_history is not None:
+            values["model_history"] = model_history
+        if outcome_tags is not None:
+            values["outcome_tags"] = sorted(set(outcome_tags))
+        async with self._write() as session:
+            result = await session.execute(
+                update(ConversationRow)
+                .where(ConversationRow.id == conversation_id)
+                .values(values)
+                .returning(ConversationRow.id)
+                .execution_options(synchronize_session=False)
+            )
+            if result.first() is None:
+                raise KeyError(f"no conversation {conversation_id}")
+            if outcome_tags is not None:
+                await session.execute(
+                    delete(ConversationTagRow).where(ConversationTagRow.conversation_id == conversation_id)
+                )
+                if values["outcome_tags"]:
+                    await session.execute(
+                        insert(ConversationTagRow),
+                        [{"conversation_id": conversation_id, "tag": t} for t in values["outcome_tags"]],
+                    )
+
+    # --- messages ---------------------------------------------------------------------------------
+
+    async def add_message(self, conversation_id: str, role: str, text: str) -> Message:
+        """Append a message; its seq is 1, 2, 3… within the conversation, also under concurrent adds."""
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {sorted(ROLES)}, not {role!r}")
+        async with self._write() as session:
+            return await self._append(session, conversation_id, role, text)
+
+    async def _append(self, session: AsyncSession, conversation_id: str, role: str, text: str) -> Message:
+        now = self._clock.now()
+        # One UPDATE … RETURNING both takes the row lock and hands out the next number.
+        seq = await session.scalar(
+            update(ConversationRow)
+            .where(ConversationRow.id == conversation_id)
+            .values(last_seq=ConversationRow.last_seq + 1, updated_at=now)
+            .returning(ConversationRow.last_seq)
+            .execution_options(synchronize_session=False)
+        )
+        if seq is None:
+            raise KeyError(f"no conversation {conversation_id}")
+        session.add(
+            MessageRow(conversation_id=conversation_id, seq=seq, role=role, text=text, created_at=now)
+        )
+        await session.flush()
+        return Message(conversation_id, seq, role, text, now)
+
+    async def messages(self, conversation_id: str) -> list[Message]:
+        query = (
+            select(MessageRow).where(MessageRow.conversation_id == conversation_id).order_by(MessageRow.seq)
+        )
+        async with self._sessions() as session:
+            rows = (await session.scalars(query)).all()
+        return [Message(r.conversation_id, r.seq, r.role, r.text, r.created_at) for r in rows]
+
+    # --- turns ------------------------------------------------------------------------------------
+
+    async def save_turn(self, conversation_id: str, record: TurnRecord, reply: str | None = None) -> str:
+        """Store a turn with its tool runs and exchanges; ``reply`` is added as the receptionist's message
+        in the same transaction (its seq becomes the turn's ``reply_seq``). Returns the turn id."""
+        turn_id = self._ids()
+        now = self._clock.now()
+        async with self._write() as session:
+            reply_seq = record.reply_seq
+            if reply is not None:
+                reply_seq = (await self._append(session, conversation_id, "receptionist", reply)).seq
+            session.add(
+                TurnRow(
+                    id=turn_id,
+                    conversation_id=conversation_id,
+                    customer_message_seq=record.customer_message_seq,
+                    reply_seq=reply_seq,
+                    model=record.model,
+                    failover=record.failover,
+                    usage=record.usage,
+                    timings=dict(record.timings),
+                    violations=list(record.violations),
+                    violation_count=len(record.violations),
+                    tags=sorted(set(record.tags)),
+                    error=self._redactor.text(record.error) if record.error else None,
+                    created_at=now,
+                    tool_runs=[self._tool_run_row(i, run) for i, run in enumerate(record.tool_runs)],
+                )
+            )
+        return turn_id
+
+    def _tool_run_row(self, position: int, run: ToolRunRecord) -> ToolRunRow:
+        return ToolRunRow(
+            position=position,
+            tool_id=run.tool_id,
+            arguments=run.arguments,
+            result=run.result,
+            started=run.started,
+            elapsed=run.elapsed,
+            exchanges=[
+                ExchangeRow(position=j, data=redact_exchange(data, self._redactor))
+                for j, data in enumerate(run.exchanges)
+            ],
+        )
+
+    async def turns(self, conversation_id: str) -> list[Turn]:
+        """The turns of a conversation in order, each with its tool runs and their exchanges."""
+        query = (
+            select(TurnRow)
+            .where(TurnRow.conversation_id == conversation_id)
+            .order_by(TurnRow.created_at, TurnRow.customer_message_seq, TurnRow.id)
+            .options(selectinload(TurnRow.tool_runs).selectinload(ToolRunRow.exchanges))
+        )
+        async with self._sessions() as session:
+            rows = (await session.scalars(query)).all()
+        return [_turn(row) for row in rows]
+
+    # --- figures ----------------------------------------------------------------------------------
+
+    async def stats(self, business: str | None = None) -> Stats:
+        """Counts over all conversations, or one business's."""
+        mine: list[ColumnElement[bool]] = [] if business is None else [ConversationRow.business == business]
+        conversations = select(func.count()).select_from(ConversationRow).where(*mine)
+        turns = (
+            select(
+                func.count(TurnRow.id),
+                func.count(TurnRow.id).filter(TurnRow.failover.is_(True)),
+                func.count(TurnRow.id).filter(TurnRow.violation_count > 0),
+            )
+            .join(ConversationRow, ConversationRow.id == TurnRow.conversation_id)
+            .where(*mine)
+        )
+        tags = (
+            select(ConversationTagRow.tag, func.count())
+            .join(ConversationRow, ConversationRow.id == ConversationTagRow.conversation_id)
+            .where(*mine)
+            .group_by(ConversationTagRow.tag)
+        )
+        async with self._sessions() as session:
+            n_conversations = await session.scalar(conversations) or 0
+            n_turns, failovers, violations = (await session.execute(turns)).one()
+            by_tag = {tag: count for tag, count in (await session.execute(tags)).all()}
+        return Stats(
+            n_conversations, n_turns or 0, failovers or 0, violations or 0, dict(sorted(by_tag.items()))
+        )
+
+    async def bytes_for(self, conversation_id: str) -> int:
+        """Stored bytes of one conversation: the UTF-8 length of its rows' text and JSON (0 if unknown)."""
+        async with self._sessions() as session:
+            conversation = await session.get(ConversationRow, conversation_id)
+            if conversation is None:
+                return 0
+            total = sum(
+                _size(v)
+                for v in (conversation.guard_state, conversation.model_history, conversation.outcome_tags)
+            )
+            texts = await session.scalars(
+                select(MessageRow.text).where(MessageRow.conversation_id == conversation_id)
+            )
+            total += sum(_size(t) for t in texts)
+        for turn in await self.turns(conversation_id):
+            total += sum(_size(v) for v in (turn.usage, turn.timings, turn.violations, turn.tags, turn.error))
+            for run in turn.tool_runs:
+                total += sum(_size(v) for v in (run.arguments, run.result, run.exchanges))
+        return total
+
+
+def _sqlite_pragmas(*, in_memory: bool) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")  # readers do not wait for the writer
+            # With WAL this cannot corrupt the file; a power cut may lose the last commits, an app crash none.
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return on_connect
+
+
+def _size(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        return len(value.encode())
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _conversation(row: ConversationRow) -> Conversation:
+    return Conversation(
+        id=row.id,
+        business=row.business,
+        channel=row.channel,
+        external_ref=row.external_ref,
+        caller_id=row.caller_id,
+        guard_state=row.guard_state,
+        model_history=list(row.model_history or []),
+        outcome_tags=list(row.outcome_tags or []),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _turn(row: TurnRow) -> Turn:
+    return Turn(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        created_at=row.created_at,
+        customer_message_seq=row.customer_message_seq,
+        reply_seq=row.reply_seq,
+        model=row.model,
+        failover=row.failover,
+        usage=row.usage,
+        timings=dict(row.timings),
+        violations=list(row.violations),
+        tags=list(row.tags),
+        error=row.error,
+        tool_runs=[
+            ToolRunRecord(
+                tool_id=run.tool_id,
+                arguments=run.arguments,
+                result=run.result,
+                started=run.started,
+                elapsed=run.elapsed,
+                exchanges=[exchange.data for exchange in run.exchanges],
+            )
+            for run in row.tool_runs
+        ],
+    )

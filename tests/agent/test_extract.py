@@ -1,0 +1,113 @@
+"""What the guided model understands in customers' messages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from frontdesk.agent.guided.extract import extract
+
+NOW = datetime(2026, 3, 9, 10, 0, tzinfo=ZoneInfo("America/Chicago"))  # Monday morning
+
+
+def test_the_guides_first_customer() -> None:
+    found = extract("Sure, it's Robert Johnson and my phone number is (555) 123-4567.", NOW)
+    assert found.names == ["Robert Johnson"] and found.phones == ["5551234567"]
+
+
+def test_the_guides_new_customer_gives_several_facts_at_once() -> None:
+    first = extract(
+        "I'm Sarah Williams, phone number is (555) 987-6543. I think this might be my first time.", NOW
+    )
+    assert first.names == ["Sarah Williams"] and first.phones == ["5559876543"]
+    second = extract(
+        "My email is sarah.williams@email.com and the address is 456 Oak Street, Springfield, IL 62701. "
+        "The leak is coming from under the sink.",
+        NOW,
+    )
+    assert second.emails == ["sarah.williams@email.com"]
+    assert second.address is not None and second.address.complete
+    assert (second.address.street, second.address.city, second.address.state, second.address.zip_code) == (
+        "456 Oak Street", "Springfield", "IL", "62701",
+    )  # fmt: skip
+    assert second.zip_code == "62701"
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "at", "part"),
+    [
+        ("Wednesday at 10 AM would be great!", date(2026, 3, 11), time(10), "morning"),
+        (
+            "Tuesday at 2 PM would be perfect. Can you book that for me?",
+            date(2026, 3, 10),
+            time(14),
+            "afternoon",
+        ),
+        ("tomorrow morning", date(2026, 3, 10), None, "morning"),
+        ("next tuesday afternoon", date(2026, 3, 10), None, "afternoon"),
+        ("Friday at 3:30pm", date(2026, 3, 13), time(15, 30), "afternoon"),
+    ],
+)
+def test_days_and_times_relative_to_the_business_clock(
+    text: str, day: date, at: time | None, part: str
+) -> None:
+    found = extract(text, NOW).when
+    assert found is not None
+    assert (found.earliest, found.at, found.part) == (day, at, part)
+
+
+def test_next_week_is_a_range() -> None:
+    found = extract("Can you check what's available next week?", NOW).when
+    assert found is not None and (found.earliest, found.latest) == (date(2026, 3, 16), date(2026, 3, 22))
+    this_week = extract("anything this week?", NOW).when
+    assert this_week is not None and (this_week.earliest, this_week.latest) == (
+        date(2026, 3, 9),
+        date(2026, 3, 15),
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["I'm leaking water everywhere", "it's not working", "i'm locked out", "im freezing"]
+)
+def test_phrases_are_not_taken_for_names(text: str) -> None:
+    assert extract(text, NOW).names == []
+
+
+def test_lowercase_full_names_are_understood() -> None:
+    assert extract("hi this is maria garcia", NOW).names == ["Maria Garcia"]
+
+
+def test_corrections_and_answers() -> None:
+    fixed = extract("actually my number is 217-555-0199", NOW)
+    assert fixed.correction and fixed.phones == ["2175550199"]
+    assert extract("yes please", NOW).answer == "yes"
+    assert extract("no, that doesn't work", NOW).answer == "no"
+
+
+def test_job_numbers_are_not_confused_with_phones() -> None:
+    found = extract("where is my tech for job #100234? call me at 555-123-4567", NOW)
+    assert found.job_numbers == ["100234"] and found.phones == ["5551234567"]
+
+
+@given(
+    st.tuples(
+        st.integers(2, 9), st.integers(0, 99), st.integers(2, 9), st.integers(0, 99), st.integers(0, 9999)
+    ),
+    st.sampled_from(
+        [
+            "({a}{b:02d}) {c}{d:02d}-{e:04d}",
+            "{a}{b:02d}-{c}{d:02d}-{e:04d}",
+            "{a}{b:02d}.{c}{d:02d}.{e:04d}",
+            "+1 {a}{b:02d} {c}{d:02d} {e:04d}",
+            "{a}{b:02d}{c}{d:02d}{e:04d}",
+        ]
+    ),
+)
+def test_any_us_phone_format_is_read_as_ten_digits(parts: tuple[int, int, int, int, int], shape: str) -> None:
+    a, b, c, d, e = parts
+    text = "you can reach me at " + shape.format(a=a, b=b, c=c, d=d, e=e) + " thanks"
+    assert extract(text, NOW).phones == [f"{a}{b:02d}{c}{d:02d}{e:04d}"]

@@ -1,0 +1,61 @@
+"""The guided model reads what customers want, as customers actually type it."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdesk.agent.guided.intents import read
+
+CASES = [
+    # the guide's own openings
+    (
+        "Hi, I'd like to schedule an HVAC maintenance appointment for my home. Can you check what's available next week?",
+        "book",
+    ),
+    ("Hi, my kitchen sink has been leaking and I need a plumber. Can someone come out this week?", "book"),
+    ("my furnance is broken can u send someone", "book"),
+    ("I need to get my AC looked at", "book"),
+    ("Can I get a quote to replace my water heater?", "book"),
+    ("When is the technician arriving?", "status"),
+    ("whats the status of job 1048321", "status"),
+    ("Where is my plumber? He was supposed to be here at 10", "status"),
+    ("How much do I owe?", "billing"),
+    ("I have a question about my invoice", "billing"),
+    ("I was charged twice on my bill", "billing"),
+    ("I need to reschedule my appointment", "reschedule"),
+    ("Can we move the visit to Thursday instead?", "reschedule"),
+    ("I can't make it tomorrow, can we do a different day", "reschedule"),
+    ("Please cancel my appointment", "cancel"),
+    ("i want to cancle the visit", "cancel"),
+    ("We don't need the technician anymore", "cancel"),
+    ("Can I talk to a real person?", "person"),
+    ("let me speak with a manager", "person"),
+    ("What work did you do last time at my house? I'd like my service history", "history"),
+    ("Do you service Chatham?", "question"),
+    ("What are your hours on Saturday?", "question"),
+    ("Do you offer financing?", "question"),
+    ("hello", "greeting"),
+    ("thanks so much!", "thanks"),
+    ("that's all, bye", "goodbye"),
+]
+
+
+@pytest.mark.parametrize(("text", "intent"), CASES)
+def test_the_strongest_intent_is_what_the_customer_wants(text: str, intent: str) -> None:
+    assert read(text).top == intent
+
+
+def test_several_intents_in_one_message_are_all_found() -> None:
+    reading = read("My AC stopped working, can you send someone? Also what's my balance?")
+    assert reading.has("book") and reading.has("billing")
+
+
+def test_rescheduling_an_appointment_is_not_a_new_booking() -> None:
+    reading = read("I need to reschedule my furnace repair appointment")
+    assert reading.top == "reschedule"
+
+
+def test_nothing_recognisable_gives_no_intent_and_small_talk_is_flagged() -> None:
+    assert read("purple elephants").top is None
+    assert read("hi there!").small_talk_only
+    assert not read("hi, my sink leaks").small_talk_only

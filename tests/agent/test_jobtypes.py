@@ -1,0 +1,38 @@
+"""Problems as customers describe them map to the demo business's job types, or to a question."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdesk.agent.guided.jobtypes import best
+from frontdesk.profile import BusinessProfile, demo_profile_path, load_profile
+
+
+@pytest.fixture(scope="module")
+def profile() -> BusinessProfile:
+    return load_profile(demo_profile_path())
+
+
+@pytest.mark.parametrize(
+    ("text", "job_type"),
+    [
+        ("I'd like to schedule an HVAC maintenance appointment for my home", "HVAC Maintenance"),
+        ("time for the annual tune-up on my furnace", "HVAC Maintenance"),
+        ("The leak is coming from under the sink, from the pipes to the garbage disposal", "Leak Repair"),
+        ("my kitchen sink has been leaking", "Leak Repair"),
+        ("the bathtub drain is clogged", "Drain Cleaning"),
+        ("we have no hot water since this morning", "Water Heater Repair"),
+        ("the outlets in the garage stopped working and the breaker keeps tripping", "Electrical Repair"),
+        ("I want a quote to replace my old furnace", "AC/Furnace Replacement Estimate"),
+        ("my AC is blowing warm air", "HVAC Repair"),
+        ("can you install a ceiling fan in the bedroom", "Lighting Installation"),
+    ],
+)
+def test_described_problems_map_to_the_job_type_the_guidance_names(
+    profile: BusinessProfile, text: str, job_type: str
+) -> None:
+    assert best(text, profile) == job_type
+
+
+def test_words_that_name_no_problem_give_no_job_type(profile: BusinessProfile) -> None:
+    assert best("I'd like to book something next week", profile) is None

@@ -1,0 +1,46 @@
+"""Emergencies are recognised from the business's phrases, typos included, and never missed by wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdesk.agent.triage import detect
+from frontdesk.profile import demo_profile_path, load_profile
+
+PROFILE = load_profile(demo_profile_path())
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "life"),
+    [
+        ("I smell gas in the kitchen", "gas smell", True),
+        ("there's a smel of gass near the water heater", "gas smell", True),
+        ("My CO alarm keeps going off!", "carbon monoxide alarm", True),
+        ("the outlet is sparking and there's a burning smell", "sparks or burning smell", True),
+        ("Our furnace stopped and the house is freezing", "no heat in freezing weather", False),
+        ("a pipe burst in the basement, water everywhere", "active leak or flooding", False),
+        ("no heat and I smell gas", "gas smell", True),  # life safety wins
+    ],
+)
+def test_emergencies_are_recognised(text: str, name: str, life: bool) -> None:
+    found = detect(text, PROFILE)
+    assert found is not None and found.trigger.name == name and found.life_safety is life
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd like to schedule annual HVAC maintenance",
+        "My kitchen sink has been leaking and I need a plumber",  # a leak, not flooding
+        "I don't smell gas, the furnace just clicks",
+        "What are your hours?",
+    ],
+)
+def test_routine_requests_are_not_emergencies(text: str) -> None:
+    assert detect(text, PROFILE) is None
+
+
+def test_a_name_that_looks_like_a_trigger_word_is_not_an_emergency() -> None:
+    profile = load_profile(demo_profile_path())
+    assert detect("Hi, this is Jenny Park, I'd like an estimate for a new AC", profile) is None
+    assert detect("there are sparkz coming from the outlet", profile) is not None  # a typo still counts
