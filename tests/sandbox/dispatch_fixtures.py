@@ -38,7 +38,7 @@ def local(year: int, month: int, day: int, hour: float = 0) -> datetime:
 
 
 def z(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return instant.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 # --- fixtures --------------------------------------------------------------------------------------

@@ -330,6 +330,20 @@ async def test_skill_based_availability_is_required(st: httpx.AsyncClient, tenan
     assert_problem(answer, 400, "SkillBasedAvailability")
 
 
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (datetime(1, 1, 1, tzinfo=UTC), datetime(1, 1, 2, tzinfo=UTC)),
+        (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 9, 14, tzinfo=UTC)),
+        (datetime(9999, 12, 30, tzinfo=UTC), datetime(9999, 12, 31, 23, 59, tzinfo=UTC)),
+    ],
+)
+async def test_ranges_in_the_past_or_at_the_end_of_the_calendar_have_no_windows(
+    st: httpx.AsyncClient, tenant: int, crew: Crew, start: datetime, end: datetime
+) -> None:
+    assert await windows(st, tenant, start, end) == {}
+
+
 async def test_a_full_month_is_allowed(st: httpx.AsyncClient, tenant: int) -> None:
     found = await windows(st, tenant, local(*TUESDAY), local(2026, 4, 10))
     assert len(found) > 100

@@ -45,7 +45,7 @@ request and shapes the problems.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -65,6 +65,7 @@ DEFAULT_NEED = 3600  # seconds a booking needs when no job type says otherwise
 # how far outside the requested range an appointment's start may lie and its arrival window still overlap
 _LOOKBEHIND = timedelta(days=7)
 _LOOKAHEAD = timedelta(days=1)
+_LAST_INSTANT = datetime.max.replace(tzinfo=UTC) - timedelta(days=30)
 
 Interval = tuple[datetime, datetime]
 
@@ -341,6 +342,13 @@ def load(store: Store, tenant: int, request: CapacityRequest) -> CapacityData:
 def answer(
     store: Store, tenant: int, request: CapacityRequest, *, time_zone: str, now: datetime, window_hours: int
 ) -> Doc:
-    """Load and compute in one call (what the route does)."""
+    """Load and compute in one call (what the route does).
+
+    Windows that have begun are never offered, so a range that ends before now has none; near the ends of
+    the calendar (year 1, year 9999) that also keeps the date arithmetic of the lookups in range.
+    """
+    if request.ends <= now or request.ends >= _LAST_INSTANT:
+        return {"timeStamp": iso(now), "availabilities": []}
+    request = replace(request, starts=max(request.starts, now - _LOOKAHEAD))
     data = load(store, tenant, request)
     return compute(request, data, zone=ZoneInfo(time_zone), now=now, window_hours=window_hours)
