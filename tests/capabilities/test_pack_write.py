@@ -347,6 +347,120 @@ async def test_a_window_taken_meanwhile_is_refused_with_alternatives(
     assert len(jobs_of(sandbox, robert[0])) == before
 
 
+async def requests_of(runner: ToolRunner, ctx: ToolContext, tool: str, args: dict[str, Any]) -> list[str]:
+    """Run a tool and list the ServiceTitan requests it made (method and the path after the tenant)."""
+    runs: list[Any] = []
+    ctx.extra["runs"] = runs
+    await runner.run(ctx, tool, args)
+    return [f"{e.method} {e.url.split(f'/{DEMO_TENANT}/', 1)[-1].split('?')[0]}" for e in runs[-1].exchanges]
+
+
+async def test_a_proposal_from_windows_just_offered_asks_nothing_but_the_yes_checks_afresh(
+    runner: ToolRunner,
+    ctx_of: Ctx,
+    robert_state: GuardState,
+    robert: tuple[int, int],
+    sandbox: Sandbox,
+    st_client: ServiceTitanClient,
+) -> None:
+    ctx = ctx_of(robert_state)
+    offered = await runner.run(
+        ctx, "getAvailableTimeSlots", {"jobType": "HVAC Maintenance", "preferredDays": [TUESDAY]}
+    )
+    assert TUESDAY_8AM in starts(offered)
+    # the state goes through JSON between turns: what was read is kept with it
+    state = GuardState.model_validate_json(robert_state.model_dump_json())
+    ctx = ctx_of(state)
+    ctx.state.note_customer_message("The 8 o'clock one")
+    args = booking(robert[0])
+    asked = await requests_of(runner, ctx, "createAppointment", args)
+    assert ctx.state.proposals and "POST capacity" not in asked and "GET jobs" not in asked
+    # the locations read for the proposal are kept too: the next one asks nothing
+    assert await requests_of(runner, ctx, "createAppointment", {**args, "summary": "Tune-up"}) == []
+
+    # a window that was not offered is asked for
+    other = booking(robert[0], TUESDAY_8AM + timedelta(days=1))  # Wednesday: not offered
+    assert "POST capacity" in await requests_of(runner, ctx, "createAppointment", other)
+
+    # the yes asks ServiceTitan again: the window filled meanwhile, so nothing is booked
+    before = len(jobs_of(sandbox, robert[0]))
+    await fill(st_client, TUESDAY_8AM)
+    proposed = await runner.run(ctx, "createAppointment", args)
+    assert proposed.proposal is not None
+    ctx.state.note_customer_message(YES)
+    result = await runner.run(
+        ctx, "createAppointment", {**args, "confirmation_id": proposed.proposal.confirmation_id}
+    )
+    assert result.status == "refused" and "no longer available" in (result.message or "")
+    assert len(jobs_of(sandbox, robert[0])) == before
+
+
+async def test_an_offer_grows_stale(
+    runner: ToolRunner, ctx_of: Ctx, robert_state: GuardState, robert: tuple[int, int], clock: FrozenClock
+) -> None:
+    ctx = ctx_of(robert_state)
+    await runner.run(
+        ctx, "getAvailableTimeSlots", {"jobType": "HVAC Maintenance", "preferredDays": [TUESDAY]}
+    )
+    clock.advance(timedelta(minutes=11))
+    assert "POST capacity" in await requests_of(runner, ctx, "createAppointment", booking(robert[0]))
+
+
+async def test_an_open_job_booked_by_the_office_is_found_when_the_booking_runs(
+    runner: ToolRunner,
+    ctx_of: Ctx,
+    robert_state: GuardState,
+    robert: tuple[int, int],
+    sandbox: Sandbox,
+    st_client: ServiceTitanClient,
+) -> None:
+    ctx = ctx_of(robert_state)
+    args = booking(robert[0])
+    proposal = await runner.run(ctx, "createAppointment", args)
+    assert proposal.proposal is not None
+    # meanwhile the office books the same visit on the phone
+    thursday = datetime(2026, 3, 12, 13, 0, tzinfo=UTC)
+    office = await st_client.jpm.jobs.create(
+        {
+            "customerId": robert[0],
+            "locationId": robert[1],
+            "businessUnitId": 101,
+            "jobTypeId": 1001,
+            "priority": "Normal",
+            "campaignId": 501,
+            "appointments": [
+                {
+                    "start": thursday,
+                    "end": thursday + timedelta(hours=2),
+                    "arrivalWindowStart": thursday,
+                    "arrivalWindowEnd": thursday + timedelta(hours=2),
+                }
+            ],
+        }
+    )
+    before = len(jobs_of(sandbox, robert[0]))
+    robert_state.note_customer_message(YES)
+    result = await runner.run(
+        ctx, "createAppointment", {**args, "confirmation_id": proposal.proposal.confirmation_id}
+    )
+    assert result.status == "refused" and f"#{office.job_number}" in (result.message or "")
+    assert len(jobs_of(sandbox, robert[0])) == before
+
+
+async def test_a_visit_canceled_here_may_be_booked_again(
+    runner: ToolRunner, ctx_of: Ctx, robert_state: GuardState, robert: tuple[int, int]
+) -> None:
+    ctx = ctx_of(robert_state)
+    booked = await confirm(runner, ctx, "createAppointment", booking(robert[0]))
+    assert booked.status == "ok", booked.for_model()
+    refused = await runner.run(ctx, "createAppointment", booking(robert[0], TUESDAY_10AM))
+    assert refused.status == "refused" and booked.data["jobNumber"] in (refused.message or "")
+    canceled = await confirm(runner, ctx, "cancelAppointment", {"jobNumber": booked.data["jobNumber"]})
+    assert canceled.status == "ok", canceled.for_model()
+    again = await confirm(runner, ctx, "createAppointment", booking(robert[0], TUESDAY_10AM))
+    assert again.status == "ok", again.for_model()
+
+
 # --- createCustomer ---------------------------------------------------------------------------------
 
 SARAH = {

@@ -6,6 +6,7 @@ conversation resumes after a restart with its guards intact.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -23,6 +24,13 @@ class ProposalRecord(BaseModel):
     used: bool = False
 
 
+class Remembered(BaseModel):
+    """A ServiceTitan answer kept for the rest of the conversation, with when it was read."""
+
+    at: str
+    data: Any
+
+
 class GuardState(BaseModel):
     conversation_id: str
     channel: str = "chat"
@@ -35,6 +43,9 @@ class GuardState(BaseModel):
     proposals: dict[str, ProposalRecord] = Field(default_factory=dict)
     done: dict[str, dict[str, Any]] = Field(default_factory=dict, description="idempotency key → result")
     facts: list[Fact] = Field(default_factory=list, description="what tool results established (grounding)")
+    remembered: dict[str, Remembered] = Field(
+        default_factory=dict, description="recent reads a later tool may reuse instead of asking again"
+    )
 
     def note_customer_message(self, text: str) -> None:
         """Called by the engine for every customer message, before the model runs."""
@@ -47,3 +58,19 @@ class GuardState(BaseModel):
     def may_access(self, customer_id: int) -> bool:
         """A customer's account is open to this conversation only when it is the verified customer."""
         return customer_id == self.verified_customer_id
+
+    def remember(self, key: str, data: Any, now: datetime) -> None:
+        """Keep a read (plain JSON data) for later tools of this conversation."""
+        self.remembered[key] = Remembered(at=now.isoformat(), data=data)
+
+    def recall(self, key: str, now: datetime, max_age: timedelta) -> Any:
+        """What was remembered under ``key`` if it is younger than ``max_age``, else None.
+
+        What guards a write (open capacity, an existing job, an existing account) is read afresh when the
+        write runs; remembered reads only spare the asking again of what cannot have changed meanwhile.
+        """
+        kept = self.remembered.get(key)
+        if kept is None:
+            return None
+        age = now - datetime.fromisoformat(kept.at)
+        return kept.data if timedelta(0) <= age <= max_age else None

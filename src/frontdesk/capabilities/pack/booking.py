@@ -1,8 +1,10 @@
 """createCustomer and createAppointment: a new account, and a job with its first visit.
 
-A booking is checked twice, when it is proposed and again when the customer has agreed, because the
-window may fill in between: the second check runs right before the job is created. What the customer
-is told afterwards (job number, window, technician) is read back from ServiceTitan, not from the request.
+A booking is checked when it is proposed and again when the customer has agreed, because the window may
+fill in between: the proposal may use the windows this conversation just offered and the locations its
+lookup read (see ``recall``), but the second check asks ServiceTitan afresh right before the job is
+created, for the window's capacity and for an open job of the same kind. What the customer is told
+afterwards (job number, window, technician) is read back from ServiceTitan, not from the request.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from frontdesk.capabilities.guards.confirmation import digest
 from frontdesk.capabilities.guards.identity import grant, phone_digits
-from frontdesk.capabilities.pack import scheduling, words
+from frontdesk.capabilities.pack import recall, scheduling, words
 from frontdesk.capabilities.pack import windows as w
 from frontdesk.capabilities.pack.visits import ensure_own, reference
 from frontdesk.capabilities.pack.windows import Window
@@ -92,7 +94,10 @@ class CreateCustomer(Tool):
         )
 
     async def prepare(self, ctx: ToolContext, args: dict[str, Any]) -> ToolResult | None:
-        return self._problem(ctx, args) or await self._duplicate(ctx, args)
+        problem = self._problem(ctx, args)
+        if problem is not None or recall.no_account(ctx, phone_digits(args["phone"])):
+            return problem  # the lookup just found no account with this number; the write checks again
+        return await self._duplicate(ctx, args)
 
     def _address(self, args: dict[str, Any]) -> dict[str, Any]:
         address = {
@@ -131,6 +136,7 @@ class CreateCustomer(Tool):
         }
         customer = await ctx.client.crm.customers.create(body)
         locations = customer.locations or (await ctx.client.crm.locations.list(customer_id=customer.id)).data
+        recall.remember_locations(ctx, customer.id, locations)
         state = ctx.state
         if customer.id not in state.created_customer_ids:
             state.created_customer_ids.append(customer.id)
@@ -171,6 +177,9 @@ class Plan:
 
 async def _location(ctx: ToolContext, customer_id: int, location_id: int | None) -> Location | str:
     locations = ctx.client.crm.locations
+    known = {loc.id: loc for loc in recall.locations(ctx, customer_id) or []}
+    if location_id is not None and location_id in known:
+        return known[location_id]
     if location_id is not None:
         try:
             location = await locations.get(location_id)
@@ -178,7 +187,12 @@ async def _location(ctx: ToolContext, customer_id: int, location_id: int | None)
             return f"There is no service location {location_id}."
         ensure_own(ctx, location.customer_id)
         return location
-    found = [loc for loc in (await locations.list(customer_id=customer_id, page_size=50)).data if loc.active]
+    found = recall.locations(ctx, customer_id)
+    if found is None:
+        found = [
+            loc for loc in (await locations.list(customer_id=customer_id, page_size=50)).data if loc.active
+        ]
+        recall.remember_locations(ctx, customer_id, found)
     if len(found) == 1:
         return found[0]
     if not found:
@@ -202,8 +216,12 @@ def _priority(ctx: ToolContext, job_type: JobType, emergency: bool) -> str:
     return job_type.priority if job_type.priority in ("Low", "Normal", "High", "Urgent") else "Normal"
 
 
-async def plan_booking(ctx: ToolContext, args: dict[str, Any]) -> Plan | ToolResult:
-    """Resolve and check a booking; a ToolResult says why it cannot go ahead."""
+async def plan_booking(ctx: ToolContext, args: dict[str, Any], *, recheck: bool = True) -> Plan | ToolResult:
+    """Resolve and check a booking; a ToolResult says why it cannot go ahead.
+
+    Without ``recheck`` (a proposal) a window offered minutes ago counts as open; with it, ServiceTitan's
+    capacity is asked again.
+    """
     customer_id = int(args["customerId"])
     ensure_own(ctx, customer_id)
     job_type = await scheduling.job_type_for(ctx, args["jobType"])
@@ -230,7 +248,9 @@ async def plan_booking(ctx: ToolContext, args: dict[str, Any]) -> Plan | ToolRes
         start = w.parse_instant_local(args["windowStart"], ctx.profile.zone)
     except ValueError as exc:
         return ToolResult.error(f"{exc}. Pass the windowStart of a window from getAvailableTimeSlots.")
-    window = await scheduling.window_at(ctx, job_type, start)
+    window = None if recheck else recall.offered(ctx, job_type.id, start)
+    if window is None:
+        window = await scheduling.window_at(ctx, job_type, start)
     if window is None:
         return await taken(ctx, job_type, start)
     technician_id = technician_name = None
@@ -261,6 +281,7 @@ async def taken(ctx: ToolContext, job_type: JobType, start: datetime, done: str 
     others = await scheduling.alternatives(ctx, job_type, start.astimezone(ctx.profile.zone).date())
     if not others:
         others = await scheduling.alternatives(ctx, job_type)
+    recall.remember_offers(ctx, job_type.id, others)
     if others:
         advice = "Apologise, and offer these open windows instead."
     else:
@@ -274,8 +295,27 @@ async def taken(ctx: ToolContext, job_type: JobType, start: datetime, done: str 
     )
 
 
-async def existing_visit(ctx: ToolContext, customer_id: int, plan: Plan) -> ToolResult | None:
-    """A refusal when the customer already has an open job of this type at this location."""
+async def existing_visit(
+    ctx: ToolContext, customer_id: int, plan: Plan, *, ask: bool = True
+) -> ToolResult | None:
+    """A refusal when the customer already has an open job of this type at this location.
+
+    The jobs this conversation booked are remembered and checked first. Without ``ask`` (a proposal)
+    nothing else is; nor for a customer created in this conversation, who has no other jobs.
+    """
+    for mine in recall.booked_here(ctx, customer_id):
+        if mine.get("jobTypeId") == plan.job_type.id and mine.get("locationId") == plan.location.id:
+            number = str(mine.get("jobNumber") or mine.get("jobId"))
+            return ToolResult(
+                status="refused",
+                message=f"Job #{number} for {plan.job_type.name} at this address was booked earlier in "
+                "this conversation; a second job for the same visit was not booked. Offer to reschedule "
+                "that one instead.",
+                data={"jobNumber": mine.get("jobNumber"), "jobId": mine.get("jobId")},
+                facts=[Fact(kind="job_number", value=number, forms=[f"#{number}"])],
+            )
+    if not ask or customer_id in ctx.state.created_customer_ids:
+        return None
     page = await ctx.client.jpm.jobs.list(
         customer_id=customer_id, location_id=plan.location.id, page_size=200
     )
@@ -354,11 +394,12 @@ class CreateAppointment(Tool):
         return f"{self.id}:plan:{digest(self.id, args)}"
 
     async def prepare(self, ctx: ToolContext, args: dict[str, Any]) -> ToolResult | None:
+        # an open job of the same kind is looked for when the booking runs (it must be then anyway)
         ctx.extra.pop(self._key(args), None)
-        plan = await plan_booking(ctx, args)
+        plan = await plan_booking(ctx, args, recheck=False)
         if not isinstance(plan, Plan):
             return plan
-        blocked = await existing_visit(ctx, int(args["customerId"]), plan)
+        blocked = await existing_visit(ctx, int(args["customerId"]), plan, ask=False)
         if blocked is None:  # the runner asks for the summary next: it reuses this plan
             ctx.extra[self._key(args)] = plan
         return blocked
@@ -366,7 +407,7 @@ class CreateAppointment(Tool):
     async def summarize(self, ctx: ToolContext, args: dict[str, Any]) -> str:
         plan = ctx.extra.pop(self._key(args), None)
         if not isinstance(plan, Plan):
-            plan = await plan_booking(ctx, args)
+            plan = await plan_booking(ctx, args, recheck=False)
         if not isinstance(plan, Plan):  # only when called without prepare
             return f"Book {args['jobType']} for: {words.quoted(args['summary'], 200)}"
         text = (
@@ -410,6 +451,16 @@ class CreateAppointment(Tool):
         created = await ctx.client.jpm.jobs.create(body)
         # report what ServiceTitan holds, read back, never what we asked for (one call is worth it)
         stored = await ctx.client.jpm.jobs.get(created.id)
+        recall.remember_booking(
+            ctx,
+            customer_id,
+            {
+                "jobId": stored.id,
+                "jobNumber": stored.job_number,
+                "jobTypeId": plan.job_type.id,
+                "locationId": plan.location.id,
+            },
+        )
         return await booked(ctx, stored, plan.job_type, assigned=plan.technician_id is not None)
 
 

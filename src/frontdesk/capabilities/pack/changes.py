@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontdesk.capabilities.pack import scheduling, words
+from frontdesk.capabilities.pack import recall, scheduling, words
 from frontdesk.capabilities.pack import windows as w
 from frontdesk.capabilities.pack.booking import taken
 from frontdesk.capabilities.pack.visits import ensure_own, find_job, job_reference_schema, reference
@@ -257,6 +257,7 @@ class CancelAppointment(Tool):
                 f"ServiceTitan still shows job #{now.job_number} as {words.job_status(now.job_status)}. "
                 + scheduling.callback_advice(ctx)
             )
+        recall.forget_booking(ctx, job.id)
         return ToolResult(
             data={
                 "jobNumber": now.job_number,

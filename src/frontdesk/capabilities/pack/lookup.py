@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from frontdesk.capabilities.guards import identity
-from frontdesk.capabilities.pack import words
+from frontdesk.capabilities.pack import recall, words
 from frontdesk.capabilities.tool import Fact, Tool, ToolContext, ToolResult
 from frontdesk.servicetitan.models import Contact, Customer, Location
 
@@ -92,6 +92,8 @@ class SearchCustomers(Tool):
 
         found = await self._candidates(ctx, phone=phone, email=email, name=name)
         if not found:
+            if phone and not email:
+                recall.remember_no_account(ctx, identity.phone_digits(phone))
             return ToolResult(
                 status="not_found",
                 data={"match": "none"},
@@ -100,7 +102,10 @@ class SearchCustomers(Tool):
             )
         if len(found) > _MAX_CANDIDATES:
             return self._several("the phone number on the account" if not phone else "their ZIP code")
-        await asyncio.gather(*(self._load(ctx, candidate) for candidate in found))
+        # a search by phone already matched the number to a contact: the contacts are read only when the
+        # number must be compared (a search by name or e-mail) or an e-mail is to be checked
+        with_contacts = not phone or bool(email)
+        await asyncio.gather(*(self._load(ctx, candidate, with_contacts) for candidate in found))
         for candidate in found:
             if phone:
                 # ServiceTitan matched this number to the customer (it may sit on a location's contact)
@@ -113,11 +118,11 @@ class SearchCustomers(Tool):
         proven = [(c, v) for c, v in verdicts if v.verified]
         already = [c for c in found if ctx.state.may_access(c.customer.id)]
         if not proven and already:  # looked up again after verifying: their own account, nothing new
-            return self._summary(already[0])
+            return self._summary(ctx, already[0])
         if len(proven) == 1:
             candidate, verdict = proven[0]
             identity.grant(ctx.state, candidate.customer.id, verdict.factors)
-            return self._summary(candidate)
+            return self._summary(ctx, candidate)
         for candidate in found:
             if candidate.customer.id not in ctx.state.matched_customer_ids:
                 ctx.state.matched_customer_ids.append(candidate.customer.id)
@@ -169,9 +174,10 @@ class SearchCustomers(Tool):
         return owners
 
     @staticmethod
-    async def _load(ctx: ToolContext, candidate: _Candidate) -> None:
+    async def _load(ctx: ToolContext, candidate: _Candidate, with_contacts: bool) -> None:
         crm = ctx.client.crm
-        candidate.contacts = await crm.customers.contacts(candidate.customer.id)
+        if with_contacts:
+            candidate.contacts = await crm.customers.contacts(candidate.customer.id)
         candidate.locations = [
             loc
             async for loc in crm.locations.iterate(customer_id=candidate.customer.id, page_size=50)
@@ -179,8 +185,9 @@ class SearchCustomers(Tool):
         ]
 
     @staticmethod
-    def _summary(candidate: _Candidate) -> ToolResult:
+    def _summary(ctx: ToolContext, candidate: _Candidate) -> ToolResult:
         customer = candidate.customer
+        recall.remember_locations(ctx, customer.id, candidate.locations)  # a booking needs them next
         facts: list[Fact] = []
         if customer.name:
             facts.append(Fact(kind="customer", value=customer.name))
@@ -197,7 +204,9 @@ class SearchCustomers(Tool):
                 forms = [address.street] if address and address.street else []
                 facts.append(Fact(kind="address", value=line, forms=forms))
         contacts = []
-        for contact in candidate.contacts:
+        # without the contact list (a search by phone), the number ServiceTitan matched is the one known
+        known = candidate.contacts or [Contact(type="Phone", value=p) for p in sorted(candidate.phones)]
+        for contact in known:
             kind, value = (contact.type or ""), (contact.value or "")
             if kind.lower() in _PHONE_TYPES:
                 masked = words.mask_phone(value)

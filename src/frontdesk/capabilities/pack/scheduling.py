@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
+from frontdesk.capabilities.pack import recall
 from frontdesk.capabilities.pack import windows as w
 from frontdesk.capabilities.pack.visits import reference
 from frontdesk.capabilities.pack.windows import Window
@@ -244,6 +245,7 @@ class GetAvailableTimeSlots(Tool):
             found = await open_windows(ctx, job_type, first_day, horizon)
         matching = [x for x in found if part_of_day(x, ctx, when) and free(x, technician)]
         chosen = spread(matching, ctx.profile.policies.windows_to_offer, ctx)
+        recall.remember_offers(ctx, job_type.id, chosen)  # a booking proposal may pick one of them
         data: dict[str, Any] = {"jobType": job_type.name, "windows": offers(chosen, ctx)}
         if technician is not None:
             data["technician"] = technician.name
@@ -256,6 +258,7 @@ class GetAvailableTimeSlots(Tool):
         if not others and after is not None:
             others = await alternatives(ctx, job_type, None, when, technician)
         data["alternatives"] = offers(others, ctx)
+        recall.remember_offers(ctx, job_type.id, others)
         asked = "on the days the customer asked for" if days or args.get("preferredDays") else "soon"
         if others:
             message = (
