@@ -144,8 +144,9 @@ def careful(day: str, name: str = ROBERT[0], phone: str = ROBERT[1]) -> Function
                 return _say("Sorry, I couldn't book that. Would you like someone from our team to call you?")
             confirmation = proposal["confirmation_id"]
             return _call("createAppointment", {**_booking_args(messages), "confirmation_id": confirmation})
-        data = returns[-1].model_response_object().get("data") or {} if returns else {}
-        if "jobNumber" in data:
+        result = returns[-1].model_response_object() if returns else {}
+        data = result.get("data") or {}
+        if result.get("status") == "ok" and "jobNumber" in data:
             return _say(f"You're booked! Job number #{data['jobNumber']}, arrival window {data['window']}.")
         return _say("Sorry, I couldn't book that. Would you like someone from our team to call you?")
 
