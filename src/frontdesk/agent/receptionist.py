@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from pydantic_ai import Agent, Tool
 from pydantic_ai.exceptions import AgentRunError
 from pydantic_ai.messages import ModelMessage, ModelMessagesTypeAdapter
 from pydantic_ai.models import Model
@@ -29,6 +28,7 @@ from frontdesk.agent.escalation import EscalateEmergency
 from frontdesk.agent.events import Event, Reply, TextDelta, ToolActivity
 from frontdesk.agent.grounding import Known, Violation, check
 from frontdesk.agent.instructions import CapabilityText, build_instructions, emergency_instructions
+from frontdesk.agent.loop import CallTool, LoopTool, run_turn
 from frontdesk.agent.models import TimedModel
 from frontdesk.agent.notify import Notice
 from frontdesk.agent.triage import Triage, detect
@@ -146,22 +146,23 @@ class Receptionist:
     async def _locked_turn(self, conversation_id: str, text: str, queue: asyncio.Queue[Event | None]) -> None:
         p = self.parts
         started = time.perf_counter()
-        conversation = await p.store.get_conversation(conversation_id)
-        if conversation is None:
-            raise KeyError(f"no conversation {conversation_id}")
-        state = (
-            GuardState.model_validate(conversation.guard_state)
-            if conversation.guard_state
-            else GuardState(
-                conversation_id=conversation_id,
-                channel=conversation.channel,
-                caller_id=conversation.caller_id,
-            )
-        )
-        history = ModelMessagesTypeAdapter.validate_python(conversation.model_history or [])
-        # the customer's message is written while the model works, and is stored before the turn that answers it
+        # the customer's message is written while the conversation is read and the model works, and is
+        # stored before the turn that answers it
         stored = asyncio.create_task(p.store.add_message(conversation_id, "customer", text))
         try:
+            conversation = await p.store.get_conversation(conversation_id)
+            if conversation is None:
+                raise KeyError(f"no conversation {conversation_id}")
+            state = (
+                GuardState.model_validate(conversation.guard_state)
+                if conversation.guard_state
+                else GuardState(
+                    conversation_id=conversation_id,
+                    channel=conversation.channel,
+                    caller_id=conversation.caller_id,
+                )
+            )
+            history = ModelMessagesTypeAdapter.validate_python(conversation.model_history or [])
             state.note_customer_message(text)
             facts_before = len(state.facts)
             runs: list[ToolRun] = []
@@ -238,11 +239,18 @@ class Receptionist:
         if p.extra_instructions is not None:
             extra = p.extra_instructions(ctx.state)
             instructions = f"{instructions}\n\n{extra}" if extra else instructions
-        agent = Agent(model, instructions=instructions, tools=self._tools(ctx, queue), retries=2)
+        tools, call = self._tools(ctx, queue)
         try:
             async with asyncio.timeout(p.turn_timeout):
-                result = await agent.run(text, message_history=history)
-                reply, messages, usage = str(result.output), result.all_messages(), result.usage
+                result = await run_turn(
+                    model,
+                    instructions=instructions,
+                    prompt=text,
+                    history=history,
+                    tools=tools,
+                    call_tool=call,
+                )
+                reply, messages, usage = result.text, result.messages, result.usage
                 violations = check(reply, Known.from_facts(ctx.state.facts), known_people)
                 if violations:
                     correction = (
@@ -252,8 +260,16 @@ class Receptionist:
                         "customer using only what the tools returned; do not claim anything was done unless a "
                         "tool result says so. Reply with the corrected message only."
                     )
-                    result = await agent.run(correction, message_history=messages)
-                    reply, messages, usage = str(result.output), result.all_messages(), result.usage
+                    again = await run_turn(
+                        model,
+                        instructions=instructions,
+                        prompt=correction,
+                        history=messages,
+                        tools=tools,
+                        call_tool=call,
+                    )
+                    reply, messages = again.text, again.messages
+                    usage.incr(again.usage)
                     still = check(reply, Known.from_facts(ctx.state.facts), known_people)
                     if still:
                         reply = safe_reply(p.profile, ctx.state.facts)
@@ -290,30 +306,21 @@ class Receptionist:
             said = p.profile.phone in reply
         return reply if said else f"{reply}\n\n{alerted}"
 
-    def _tools(self, ctx: ToolContext, queue: asyncio.Queue[Event | None]) -> list[Tool[Any]]:
+    def _tools(self, ctx: ToolContext, queue: asyncio.Queue[Event | None]) -> tuple[list[LoopTool], CallTool]:
+        """The enabled tools as the model sees them, and how a call of one runs (through the ToolRunner)."""
         runner = self.parts.runner
-        tools: list[Tool[Any]] = []
-        for spec in runner.specs():
+        tools = [
+            LoopTool(spec.name, spec.description, spec.parameters, sequential=spec.effect == "write")
+            for spec in runner.specs()
+        ]
 
-            def make(name: str) -> Callable[..., Any]:
-                async def call(**arguments: Any) -> dict[str, Any]:
-                    await queue.put(ToolActivity(name, "started"))
-                    result = await runner.run(ctx, name, arguments)
-                    await queue.put(ToolActivity(name, "finished", result.status))
-                    return result.for_model()
+        async def call(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+            await queue.put(ToolActivity(name, "started"))
+            result = await runner.run(ctx, name, arguments)
+            await queue.put(ToolActivity(name, "finished", result.status))
+            return result.for_model()
 
-                return call
-
-            tools.append(
-                Tool.from_schema(
-                    make(spec.name),
-                    name=spec.name,
-                    description=spec.description,
-                    json_schema=spec.parameters,
-                    sequential=spec.effect == "write",
-                )
-            )
-        return tools
+        return tools, call
 
 
 class _NoNotifier:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -52,6 +53,8 @@ class ConversationStore:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         # SQLite has one writer at a time; queueing writes here avoids "database is locked" within a process.
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        # an in-memory database is one shared connection: a read beside a write would share its transaction
+        self._shared_connection = isinstance(engine.pool, StaticPool)
 
     @classmethod
     async def open(
@@ -139,8 +142,13 @@ class ConversationStore:
         raise NotImplementedError(f"unsupported database: {self.engine.dialect.name}")
 
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
-        async with self._sessions() as session:
-            row = await session.get(ConversationRow, conversation_id)
+        # read on every turn: a Core select (columns as attributes) spares the ORM's identity map
+        query = select(ConversationRow.__table__).where(ConversationRow.id == conversation_id)
+        async with contextlib.AsyncExitStack() as stack:
+            if self._shared_connection and self._write_lock is not None:
+                await stack.enter_async_context(self._write_lock)
+            connection = await stack.enter_async_context(self.engine.connect())
+            row = (await connection.execute(query)).first()
         return None if row is None else _conversation(row)
 
     async def find_conversation(self, business: str, channel: str, external_ref: str) -> Conversation | None:
@@ -238,10 +246,12 @@ class ConversationStore:
         )
         if seq is None:
             raise KeyError(f"no conversation {conversation_id}")
-        session.add(
-            MessageRow(conversation_id=conversation_id, seq=seq, role=role, text=text, created_at=now)
+        # a Core insert: the ORM's unit of work costs more than the statement for a row never read back here
+        await session.execute(
+            insert(MessageRow).values(
+                conversation_id=conversation_id, seq=seq, role=role, text=text, created_at=now
+            )
         )
-        await session.flush()
         return Message(conversation_id, seq, role, text, now)
 
     async def messages(self, conversation_id: str) -> list[Message]:
@@ -380,7 +390,8 @@ def _size(value: Any) -> int:
     return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
 
 
-def _conversation(row: ConversationRow) -> Conversation:
+def _conversation(row: Any) -> Conversation:
+    """From a ConversationRow, or a Core row of its table (same names)."""
     return Conversation(
         id=row.id,
         business=row.business,
