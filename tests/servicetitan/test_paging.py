@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 from datetime import UTC, datetime, timedelta
 
@@ -9,7 +10,8 @@ import pytest
 
 from frontdesk.sandbox.app import Sandbox
 from frontdesk.servicetitan import MemoryRecorder, ServiceTitanClient
-from frontdesk.servicetitan.paging import PageIterator
+from frontdesk.servicetitan.models import ExportPage
+from frontdesk.servicetitan.paging import ExportIterator, PageIterator
 
 
 async def test_iterate_walks_every_page(client: ServiceTitanClient, recorder: MemoryRecorder) -> None:
@@ -94,3 +96,48 @@ async def test_an_export_token_picks_up_later_changes(client: ServiceTitanClient
     assert created.id not in held_back  # newer than 15 minutes: held back by default
     recent = [j.id async for j in client.jpm.jobs.export(token, include_recent_changes=True)]
     assert recent == [created.id]
+
+
+def _feed(batches: int, size: int, asked: list[str | None]) -> ExportIterator[dict[str, int]]:
+    """A feed of ``batches`` batches whose fetch records each token it is asked for."""
+
+    async def fetch(token: str | None) -> dict[str, object]:
+        asked.append(token)
+        number = int(token or 0)
+        await asyncio.sleep(0.01)
+        return {
+            "hasMore": number + 1 < batches,
+            "continueFrom": str(number + 1),
+            "data": [{"n": number * size + i} for i in range(size)],
+        }
+
+    def parse(answer: dict[str, object]) -> ExportPage[dict[str, int]]:
+        return ExportPage[dict[str, int]].model_validate(answer)
+
+    return ExportIterator(fetch, parse)
+
+
+async def test_the_next_export_batch_downloads_while_this_one_is_used() -> None:
+    asked: list[str | None] = []
+    feed = _feed(3, 2, asked)
+    seen = []
+    async for item in feed:
+        seen.append(item["n"])
+        if item["n"] == 0:  # still in the first batch: the second is already on its way
+            await asyncio.sleep(0)
+            assert asked == [None, "1"]
+    assert seen == list(range(6)) and asked == [None, "1", "2"]
+    assert feed.continue_from == "3" and feed.batches_read == 3
+
+
+async def test_stopping_early_drops_the_batch_asked_for_ahead() -> None:
+    asked: list[str | None] = []
+    feed = _feed(5, 2, asked)
+    pages = feed.pages()
+    first = await anext(pages)
+    assert [x["n"] for x in first.data] == [0, 1]
+    await pages.aclose()  # the consumer is done: nothing is left running
+    await asyncio.sleep(0.02)
+    pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    assert pending == [] and asked in ([None], [None, "1"])
+    assert feed.continue_from is None  # the first batch was not finished: resume from the start

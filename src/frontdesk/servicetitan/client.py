@@ -270,13 +270,15 @@ class ServiceTitanClient:
     ) -> ExportIterator[M]:
         """An export feed from ``start`` (a continueFrom token or a date; None: from the beginning)."""
 
-        async def fetch(token: str | None) -> ExportPage[M]:
+        async def fetch(token: str | None) -> Any:
             params: dict[str, Any] = {"from": token, "includeRecentChanges": include_recent_changes or None}
-            answer = await self.request("GET", module, path, params=params)
+            return await self.request("GET", module, path, params=params)
+
+        def parse(answer: Any) -> ExportPage[M]:
             return ExportPage[model].model_validate(answer)  # type: ignore[valid-type]
 
         first = iso(start) if isinstance(start, datetime) else start
-        return ExportIterator(fetch, start=first)
+        return ExportIterator(fetch, parse, start=first)
 
     # --- one call, with its retries ---------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from frontdesk.servicetitan.models import ExportPage, Page
 
@@ -60,28 +61,50 @@ class PageIterator(Generic[T]):
 class ExportIterator(Generic[T]):
     """Every record of an export feed from a starting point, until ``hasMore`` is false.
 
-    ``fetch(token)`` returns one batch. ``continue_from`` is the token to resume from: it moves on only
-    after every item of a batch has been taken, so a consumer that stops halfway resumes at that batch
-    (seeing some records twice rather than missing any). Store it and pass it as ``start`` next time.
+    ``fetch(token)`` returns one batch as ServiceTitan sent it (JSON); ``parse`` makes it typed. The next
+    batch is asked for as soon as a batch's ``continueFrom`` is known, so it downloads while this one is
+    parsed and used (a feed can only be read in order, so this is the one overlap there is).
+    ``continue_from`` is the token to resume from: it moves on only after every item of a batch has been
+    taken, so a consumer that stops halfway resumes at that batch (seeing some records twice rather than
+    missing any). Store it and pass it as ``start`` next time.
     """
 
     def __init__(
-        self, fetch: Callable[[str | None], Awaitable[ExportPage[T]]], *, start: str | None = None
+        self,
+        fetch: Callable[[str | None], Awaitable[Any]],
+        parse: Callable[[Any], ExportPage[T]],
+        *,
+        start: str | None = None,
     ) -> None:
         self._fetch = fetch
+        self._parse = parse
         self.continue_from = start
         self.batches_read = 0
 
     async def pages(self) -> AsyncIterator[ExportPage[T]]:
-        while True:
-            batch = await self._fetch(self.continue_from)
-            self.batches_read += 1
-            yield batch
-            previous = self.continue_from
-            if batch.continue_from:
-                self.continue_from = batch.continue_from
-            if not batch.has_more or (batch.continue_from == previous and not batch.data):
-                return
+        ahead: asyncio.Future[Any] | None = None
+        try:
+            raw = await self._fetch(self.continue_from)
+            while True:
+                self.batches_read += 1
+                answer = raw if isinstance(raw, dict) else {}
+                token = answer.get("continueFrom")
+                last = not answer.get("hasMore") or (
+                    token in (None, self.continue_from) and not answer.get("data")
+                )
+                if not last:  # download the next batch while this one is parsed and used
+                    ahead = asyncio.ensure_future(self._fetch(token or self.continue_from))
+                batch = self._parse(raw)
+                yield batch
+                if batch.continue_from:
+                    self.continue_from = batch.continue_from
+                if ahead is None:
+                    return
+                raw, ahead = await ahead, None
+        finally:
+            if ahead is not None:  # the consumer stopped early: the batch asked for ahead is not wanted
+                ahead.cancel()
+                ahead.add_done_callback(_quiet)
 
     async def _items(self) -> AsyncIterator[T]:
         async for batch in self.pages():
@@ -93,3 +116,9 @@ class ExportIterator(Generic[T]):
 
     async def collect(self) -> list[T]:
         return [item async for item in self]
+
+
+def _quiet(future: asyncio.Future[Any]) -> None:
+    """Take a dropped prefetch's outcome, so asyncio does not report it as never retrieved."""
+    if not future.cancelled():
+        future.exception()
