@@ -19,12 +19,15 @@ import argparse
 import asyncio
 import contextlib
 import json
+import random
+import re
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -67,6 +70,7 @@ def lines(name: str, phone: str) -> list[str]:
 
 
 DAYS = ["2026-03-16", "2026-03-17", "2026-03-18", "2026-03-19", "2026-03-20"]
+WEEKDAYS = [f"2026-03-{d}" for d in (10, 11, 12, 13, 16, 17, 18, 19, 20, 23)]  # within the booking horizon
 
 
 # --- a scripted model that behaves like a careful LLM ------------------------------------------------
@@ -102,19 +106,39 @@ def _latest(messages: Sequence[ModelMessage], tool: str, key: str) -> dict[str, 
     raise LookupError(f"no {tool} result with {key}")
 
 
-def _booking_args(messages: Sequence[ModelMessage]) -> dict[str, Any]:
+def _booking_args(messages: Sequence[ModelMessage], pick: int = 0) -> dict[str, Any]:
+    """Book window ``pick`` (modulo) of those offered."""
     customer = _latest(messages, "searchCustomers", "data")["data"]["customer"]["customerId"]
     windows = _latest(messages, "getAvailableTimeSlots", "data")["data"]["windows"]
     return {
         "customerId": customer,
         "jobType": "HVAC Maintenance",
         "summary": "HVAC maintenance for the home",
-        "windowStart": windows[0]["windowStart"],
+        "windowStart": windows[pick % len(windows)]["windowStart"],
     }
 
 
-def careful(day: str, name: str = ROBERT[0], phone: str = ROBERT[1]) -> FunctionModel:
-    """Answers ``lines(name, phone)``: look up, offer windows of ``day``, propose, book after the yes."""
+_INTRODUCTION = re.compile(r"it's (?P<name>.+) and my phone number is (?P<phone>.+)\.")
+
+
+def _introduction(messages: Sequence[ModelMessage]) -> tuple[str, str]:
+    """The name and phone the customer gave (the second of ``LINES``)."""
+    for message in messages:
+        for part in message.parts if isinstance(message, ModelRequest) else ():
+            if isinstance(part, UserPromptPart) and isinstance(part.content, str):
+                found = _INTRODUCTION.search(part.content)
+                if found:
+                    return found["name"], found["phone"]
+    raise LookupError("the customer has not said who they are")
+
+
+def careful(day: str | None, name: str | None = ROBERT[0], phone: str | None = ROBERT[1]) -> FunctionModel:
+    """Answers ``lines(name, phone)``: look up, offer windows of ``day``, propose, book after the yes. With
+    no name and phone it answers any conversation, taking them from what the customer said (and with no
+    day, a day and a window chosen by the name, so many customers spread over the weeks)."""
+
+    def pick(messages: Sequence[ModelMessage]) -> int:
+        return 0 if day else zlib.crc32(_introduction(messages)[0].encode()) // len(WEEKDAYS)
 
     async def answer(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         turn, returns = _since_prompt(messages)
@@ -122,17 +146,21 @@ def careful(day: str, name: str = ROBERT[0], phone: str = ROBERT[1]) -> Function
         if turn == 0:
             return _say("Glad to help. May I have your name and the phone number on your account?")
         if turn == 1:
+            said = (name, phone) if name and phone else _introduction(messages)
             if not done:
-                return _call("searchCustomers", {"name": name, "phone": phone})
+                return _call("searchCustomers", {"name": said[0], "phone": said[1]})
             if done == ["searchCustomers"]:
-                return _call("getAvailableTimeSlots", {"jobType": "HVAC Maintenance", "preferredDays": [day]})
+                when = day or WEEKDAYS[zlib.crc32(said[0].encode()) % len(WEEKDAYS)]
+                return _call(
+                    "getAvailableTimeSlots", {"jobType": "HVAC Maintenance", "preferredDays": [when]}
+                )
             windows = returns[-1].model_response_object()["data"]["windows"]
             return _say("Openings:\n" + "\n".join(f"- {w['window']}" for w in windows))
         if turn == 2:
             if not done:
                 if not _latest(messages, "getAvailableTimeSlots", "data")["data"].get("windows"):
                     return _say("I'm sorry, there are no openings that day. Shall I look at another day?")
-                return _call("createAppointment", _booking_args(messages))
+                return _call("createAppointment", _booking_args(messages, pick(messages)))
             answer = returns[-1].model_response_object()
             if "proposal" not in answer:
                 return _say(f"Sorry, that didn't work: {answer.get('message', '')}")
@@ -143,7 +171,10 @@ def careful(day: str, name: str = ROBERT[0], phone: str = ROBERT[1]) -> Function
             except LookupError:  # the proposal was refused (e.g. the window filled up): nothing to confirm
                 return _say("Sorry, I couldn't book that. Would you like someone from our team to call you?")
             confirmation = proposal["confirmation_id"]
-            return _call("createAppointment", {**_booking_args(messages), "confirmation_id": confirmation})
+            return _call(
+                "createAppointment",
+                {**_booking_args(messages, pick(messages)), "confirmation_id": confirmation},
+            )
         result = returns[-1].model_response_object() if returns else {}
         data = result.get("data") or {}
         if result.get("status") == "ok" and "jobNumber" in data:
@@ -153,9 +184,9 @@ def careful(day: str, name: str = ROBERT[0], phone: str = ROBERT[1]) -> Function
     return FunctionModel(answer, model_name="careful")
 
 
-def sleepy(delay: float) -> FunctionModel:
-    """The careful model, slowed to ``delay`` seconds per call like a hosted LLM."""
-    inner = careful(DAYS[0]).function
+def sleepy(delay: float, model: FunctionModel | None = None) -> FunctionModel:
+    """A careful model (by default Robert's), slowed to ``delay`` seconds per call like a hosted LLM."""
+    inner = (model or careful(DAYS[0])).function
     assert inner is not None
 
     async def answer(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
@@ -178,7 +209,7 @@ def _call(tool: str, args: dict[str, Any]) -> ModelResponse:
 
 
 NOW = datetime(2026, 3, 9, 15, 0, tzinfo=UTC)
-SANDBOX = SandboxConfig(customers=200, seed=7, rate_limit_per_second=10**6)
+SANDBOX = SandboxConfig(customers=500, seed=7, rate_limit_per_second=10**6)
 SERVE = f"""
 import sys, uvicorn
 from datetime import datetime
@@ -257,13 +288,18 @@ class Figures:
         self.booked = 0
         self._walls: dict[str, list[float]] = {}
 
-    async def play(self, running: Running, lines: Sequence[str]) -> None:
-        """One conversation; only the wall times are taken here, the rest is read from the store later."""
+    async def play(self, running: Running, lines: Sequence[str], pauses: Sequence[float] = ()) -> None:
+        """One conversation; only the wall times are taken here, the rest is read from the store later.
+        ``pauses[i]`` is how long the customer takes before line i (opening the chat, reading, typing)."""
         receptionist = running.receptionist
         try:
+            if pauses:
+                await asyncio.sleep(pauses[0])
             conversation = await receptionist.start()
             walls = self._walls.setdefault(conversation, [])
-            for line in lines:
+            for i, line in enumerate(lines):
+                if i and i < len(pauses):
+                    await asyncio.sleep(pauses[i])
                 started = time.perf_counter()
                 reply = await receptionist.answer(conversation, line)
                 walls.append(time.perf_counter() - started)
@@ -325,6 +361,35 @@ async def concurrent(count: int, delay: float, api_url: str) -> tuple[Figures, f
     return figures, wall, cpu
 
 
+async def paced(
+    count: int, delay: float, think: tuple[float, float], spread: float, api_url: str
+) -> tuple[Figures, float, float]:
+    """``count`` customers chatting at the same time as people do: each opens the chat at a random moment
+    within ``spread`` seconds and takes ``think`` seconds (uniform) to read and type each next message; all
+    four messages of a booking. Returns their figures, the wall time and this process's CPU time."""
+    rng = random.Random(11)
+    figures = Figures()
+    with tempfile.TemporaryDirectory() as folder:
+        model = sleepy(delay, careful(None, None, None))
+        running, people = await open_world(Path(folder) / "engine.sqlite3", model, api_url)
+        try:
+            await Figures().play(running, lines(*ROBERT)[:1])  # warm up
+            plans = [
+                (
+                    lines(*people[i % len(people)]),
+                    [rng.uniform(0, spread)] + [rng.uniform(*think) for _ in LINES[1:]],
+                )
+                for i in range(count)
+            ]
+            started, cpu = time.perf_counter(), time.process_time()
+            await asyncio.gather(*(figures.play(running, said, pauses) for said, pauses in plans))
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+            await figures.collect(running)
+        finally:
+            await running.aclose()
+    return figures, wall, cpu
+
+
 def _row(name: str, figures: Figures, extra: str) -> str:
     return (
         f"| {name:<34} | {_ms(figures.recorded, 0.5):7.2f} | {_ms(figures.recorded, 0.99):7.2f} "
@@ -358,6 +423,17 @@ async def main() -> None:
     parser.add_argument("--bookings", type=int, default=100)
     parser.add_argument("--concurrent", type=int, default=500)
     parser.add_argument("--model-delay", type=float, default=0.3)
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(4.0, 12.0),
+        metavar=("MIN", "MAX"),
+        help="seconds a paced customer takes to read a reply and type the next message (uniform)",
+    )
+    parser.add_argument(
+        "--spread", type=float, default=10.0, help="paced customers open the chat within this"
+    )
     args = parser.parse_args()
     if args.quick:
         args.bookings, args.concurrent = 10, 50
@@ -365,6 +441,10 @@ async def main() -> None:
     booked = await bookings(args.bookings)
     with sandbox_process() as api_url:
         crowd, wall, cpu = await concurrent(args.concurrent, args.model_delay, api_url)
+    with sandbox_process() as api_url:
+        chat, chat_wall, chat_cpu = await paced(
+            args.concurrent, args.model_delay, tuple(args.think), args.spread, api_url
+        )
     turns = len(crowd.seen)
 
     print(f"Engine overhead per turn, ms (goal p50 ≤ {GOAL_P50_MS:g}, p99 ≤ {GOAL_P99_MS:g}); SQLite store")
@@ -387,14 +467,27 @@ async def main() -> None:
             "per turn)",
         )
     )
+    print(
+        _row(
+            f"{args.concurrent} chatting, model {args.model_delay * 1000:.0f} ms",
+            chat,
+            f"{len(chat.seen)} turns in {chat_wall:.1f} s, {chat.booked} booked; customers take "
+            f"{args.think[0]:g}–{args.think[1]:g} s per message ({chat_cpu / max(len(chat.seen), 1) * 1000:.1f} ms "
+            "CPU per turn)",
+        )
+    )
     print("rec: recorded with the turn (before its writes); see: answer() wall time − model − tools")
+    print(
+        f"at once: every customer sends at the same instant; chatting: they open the chat within {args.spread:g} s "
+        "and write as people do"
+    )
     print()
     print("| stored bytes per conversation       | median | max")
     print("|-------------------------------------|--------|------")
     for name, figures in (("booking (4 turns, 2 writes)", booked), ("lookup and windows (2 turns)", crowd)):
         sizes = figures.bytes or [0]
         print(f"| {name:<35} | {statistics.median(sizes):6.0f} | {max(sizes)}")
-    for error in (booked.errors + crowd.errors)[:5]:
+    for error in (booked.errors + crowd.errors + chat.errors)[:5]:
         print("error:", error)
 
 

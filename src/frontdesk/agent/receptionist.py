@@ -204,10 +204,10 @@ class Receptionist:
             tags=tags,
             error=outcome.error,
         )
-        turn_id = await log_entry.save(p.store, outcome.text)
         all_tags = sorted({*(conversation.outcome_tags or []), *tags})  # rewritten only when one is new
-        await p.store.update_state(
-            conversation_id,
+        turn_id = await log_entry.save(
+            p.store,
+            outcome.text,
             guard_state=state.model_dump(mode="json"),
             model_history=ModelMessagesTypeAdapter.dump_python(outcome.messages, mode="json"),
             outcome_tags=all_tags if all_tags != sorted(conversation.outcome_tags or []) else None,

@@ -14,9 +14,10 @@ if TYPE_CHECKING:
     from frontdesk.agent.turns import TurnLog
 
 
-async def save_turn(store: ConversationStore, log: TurnLog, reply: str) -> str:
-    """Add ``reply`` as the receptionist's message and store the turn with its tool runs; returns the turn id."""
-    return await store.save_turn(log.conversation_id, turn_record(log), reply=reply)
+async def save_turn(store: ConversationStore, log: TurnLog, reply: str, **state: Any) -> str:
+    """Add ``reply`` as the receptionist's message and store the turn with its tool runs, and the
+    conversation's ``state`` (``ConversationStore.update_state``'s fields) with them; returns the turn id."""
+    return await store.save_turn(log.conversation_id, turn_record(log), reply=reply, **state)
 
 
 def turn_record(log: TurnLog) -> TurnRecord:
@@ -50,7 +51,10 @@ def tool_run_record(run: ToolRun) -> ToolRunRecord:
 
 
 def exchange_dict(exchange: Exchange) -> dict[str, Any]:
-    data = dataclasses.asdict(exchange)
+    # a shallow copy: dataclasses.asdict deep-copies the bodies, which are strings anyway
+    data = {field.name: getattr(exchange, field.name) for field in dataclasses.fields(exchange)}
+    data["request_headers"] = dict(exchange.request_headers)
+    data["response_headers"] = dict(exchange.response_headers)
     data["started_at"] = exchange.started_at.isoformat()
     return data
 

@@ -31,13 +31,28 @@ class Triage:
         return self.trigger.level == "life_safety"
 
 
-def _find(words: list[str], phrase: str) -> int | None:
+@functools.lru_cache(maxsize=4096)
+def _phrase(phrase: str) -> tuple[str, ...]:
+    return tuple(_words(phrase))
+
+
+def _starts(words: list[str]) -> dict[str, list[int]]:
+    """Where each first letter starts a word of the message (a word only matches one of its own letter)."""
+    out: dict[str, list[int]] = {}
+    for i, word in enumerate(words):
+        out.setdefault(word[:1], []).append(i)
+    return out
+
+
+def _find(words: list[str], phrase: str, starts: dict[str, list[int]] | None = None) -> int | None:
     """Index where ``phrase`` starts in ``words`` (small typos forgiven in words of 5+ letters), else None."""
-    target = _words(phrase)
+    target = _phrase(phrase)
     n = len(target)
-    for i in range(len(words) - n + 1):
-        window = words[i : i + n]
-        if all(_alike(w, t) for w, t in zip(window, target, strict=True)):
+    if not n:
+        return None
+    starts = _starts(words) if starts is None else starts
+    for i in starts.get(target[0][:1], ()):
+        if i + n <= len(words) and all(_alike(words[i + k], target[k]) for k in range(n)):
             return i
     return None
 
@@ -63,10 +78,11 @@ def _alike(word: str, target: str) -> bool:
 def detect(text: str, profile: BusinessProfile) -> Triage | None:
     """The most serious emergency the message describes, if any (life-safety before urgent)."""
     words = _words(text)
+    starts = _starts(words)
     found: list[Triage] = []
     for trigger in profile.emergencies:
         for phrase in trigger.phrases:
-            at = _find(words, phrase)
+            at = _find(words, phrase, starts)
             if at is None:
                 continue
             before = " ".join(words[max(0, at - 3) : at])

@@ -66,8 +66,8 @@ class TurnLog:
     def engine_seconds(self) -> float:
         return max(self.total_seconds - self.model_seconds - self.tools_seconds, 0.0)
 
-    async def save(self, store: Any, reply: str) -> str:
-        """Store the reply and the turn; returns the turn id."""
+    async def save(self, store: Any, reply: str, **state: Any) -> str:
+        """Store the reply and the turn, with the conversation's new ``state``; returns the turn id."""
         from frontdesk.agent.storage import save_turn
 
-        return await save_turn(store, self, reply)
+        return await save_turn(store, self, reply, **state)

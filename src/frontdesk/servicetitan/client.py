@@ -24,7 +24,7 @@ from frontdesk.servicetitan.errors import (
     Timeout,
     error_from_response,
 )
-from frontdesk.servicetitan.models import ExportPage, Page
+from frontdesk.servicetitan.models import ExportPage, Page, export_page_of, page_of
 from frontdesk.servicetitan.paging import BULK_PAGE_SIZE, ExportIterator, PageIterator
 from frontdesk.servicetitan.ratelimit import (
     PACING_WINDOW,
@@ -47,6 +47,8 @@ M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0, pool=10.0)
 USER_AGENT = "frontdesk-servicetitan/0.1"
+# connections kept to ServiceTitan: its limit of 60 requests a second per tenant needs far fewer than this
+MAX_CONNECTIONS = 16
 
 
 class _NoAnswer(Exception):
@@ -102,10 +104,17 @@ class ServiceTitanClient:
             self._timeout = httpx.Timeout(timeout)
         # httpx's timeouts are per phase and do not apply to in-process transports; this bounds a whole try
         self.attempt_timeout = attempt_timeout or (self._timeout.connect or 0) + (self._timeout.read or 30.0)
+        limits = limits or httpx.Limits(
+            max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
+        )
+        # exchanges beyond the pool's size wait here, not in httpcore's queue: its pool re-scans every queued
+        # request against every connection whenever a request starts or ends, which costs more CPU than the
+        # exchange itself once hundreds of conversations call at the same moment
+        self._slots = asyncio.Semaphore(limits.max_connections or MAX_CONNECTIONS)
         self._http = httpx.AsyncClient(
             transport=transport,
             timeout=self._timeout,
-            limits=limits or httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            limits=limits,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             follow_redirects=False,
         )
@@ -255,7 +264,7 @@ class ServiceTitanClient:
             answer = await self.request(
                 "GET", module, path, params={**(params or {}), "page": page, "pageSize": size}
             )
-            return Page[model].model_validate(answer)  # type: ignore[valid-type]
+            return page_of(model).model_validate(answer)
 
         return PageIterator(fetch, page_size=page_size)
 
@@ -275,7 +284,7 @@ class ServiceTitanClient:
             return await self.request("GET", module, path, params=params)
 
         def parse(answer: Any) -> ExportPage[M]:
-            return ExportPage[model].model_validate(answer)  # type: ignore[valid-type]
+            return export_page_of(model).model_validate(answer)
 
         first = iso(start) if isinstance(start, datetime) else start
         return ExportIterator(fetch, parse, start=first)
@@ -383,13 +392,17 @@ class ServiceTitanClient:
         began = time.perf_counter()
         response: httpx.Response | None = None
         failure: _NoAnswer | None = None
+        on_wire = False
         try:
             if limit <= 0:
                 raise TimeoutError("the call's deadline passed")
-            async with asyncio.timeout(limit):
+            async with asyncio.timeout(limit), self._slots:
+                on_wire = True
                 response = await self._http.send(request)
-        except TimeoutError as exc:  # our bound on the whole try: it may have reached the server
-            failure = _NoAnswer(exc, sent=limit > 0, timed_out=True)
+        except (
+            TimeoutError
+        ) as exc:  # our bound on the whole try: once sending began it may have reached the server
+            failure = _NoAnswer(exc, sent=on_wire, timed_out=True)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             failure = _NoAnswer(exc, sent=False, timed_out=isinstance(exc, httpx.TimeoutException))
         except httpx.TimeoutException as exc:

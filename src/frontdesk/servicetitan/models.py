@@ -3,6 +3,7 @@ is Decimal (accounting sends strings), instants are timezone-aware UTC."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
@@ -46,6 +47,22 @@ class ExportPage(STModel, Generic[T]):
     has_more: bool = False
     continue_from: str | None = None
     data: list[T] = Field(default_factory=list)
+
+
+# pydantic keeps a parametrized generic model only while something refers to it, so ``Page[Customer]`` written
+# in a call is rebuilt (schema and validator) each time once collected; these keep one per item model
+
+
+@functools.cache
+def page_of(model: type[T]) -> type[Page[T]]:
+    """``Page[model]``, built once."""
+    return Page[model]  # type: ignore[valid-type]
+
+
+@functools.cache
+def export_page_of(model: type[T]) -> type[ExportPage[T]]:
+    """``ExportPage[model]``, built once."""
+    return ExportPage[model]  # type: ignore[valid-type]
 
 
 class Address(STModel):

@@ -9,9 +9,9 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any, Self
+from typing import Any, Self, cast
 
-from sqlalchemy import ColumnElement, delete, event, exists, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, delete, event, exists, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -38,6 +38,25 @@ from frontdesk.store.urls import database_url, ensure_directory, is_memory, is_s
 
 def _new_id() -> str:
     return uuid.uuid4().hex
+
+
+# The writes of every turn are Core statements built once: building an ORM statement (or flushing a unit of
+# work) costs more CPU than SQLite takes to run it, and a turn makes several
+_CONVERSATIONS = cast(Table, ConversationRow.__table__)
+_MESSAGES = cast(Table, MessageRow.__table__)
+_TURNS = cast(Table, TurnRow.__table__)
+_TOOL_RUNS = cast(Table, ToolRunRow.__table__)
+_EXCHANGES = cast(Table, ExchangeRow.__table__)
+_NEXT_SEQ = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.id == bindparam("conversation"))
+    .values(last_seq=_CONVERSATIONS.c.last_seq + 1, updated_at=bindparam("now"))
+    .returning(_CONVERSATIONS.c.last_seq)
+)
+_ADD_MESSAGE = insert(_MESSAGES)
+_ADD_TURN = insert(_TURNS)
+_ADD_TOOL_RUN = insert(_TOOL_RUNS).returning(_TOOL_RUNS.c.id)
+_ADD_EXCHANGE = insert(_EXCHANGES)
 
 
 class ConversationStore:
@@ -198,6 +217,17 @@ class ConversationStore:
         outcome_tags: list[str] | None = None,
     ) -> None:
         """Replace what is given; ``None`` leaves a field as it is."""
+        async with self._write() as session:
+            await self._update_state(session, conversation_id, guard_state, model_history, outcome_tags)
+
+    async def _update_state(
+        self,
+        session: AsyncSession,
+        conversation_id: str,
+        guard_state: dict[str, Any] | None,
+        model_history: list[Any] | None,
+        outcome_tags: list[str] | None,
+    ) -> None:
         values: dict[str, Any] = {"updated_at": self._clock.now()}
         if guard_state is not None:
             values["guard_state"] = guard_state
@@ -205,25 +235,23 @@ class ConversationStore:
             values["model_history"] = model_history
         if outcome_tags is not None:
             values["outcome_tags"] = sorted(set(outcome_tags))
-        async with self._write() as session:
-            result = await session.execute(
-                update(ConversationRow)
-                .where(ConversationRow.id == conversation_id)
-                .values(values)
-                .returning(ConversationRow.id)
-                .execution_options(synchronize_session=False)
+        result = await session.execute(
+            update(_CONVERSATIONS)
+            .where(_CONVERSATIONS.c.id == conversation_id)
+            .values(values)
+            .returning(_CONVERSATIONS.c.id)
+        )
+        if result.first() is None:
+            raise KeyError(f"no conversation {conversation_id}")
+        if outcome_tags is not None:
+            await session.execute(
+                delete(ConversationTagRow).where(ConversationTagRow.conversation_id == conversation_id)
             )
-            if result.first() is None:
-                raise KeyError(f"no conversation {conversation_id}")
-            if outcome_tags is not None:
+            if values["outcome_tags"]:
                 await session.execute(
-                    delete(ConversationTagRow).where(ConversationTagRow.conversation_id == conversation_id)
+                    insert(ConversationTagRow),
+                    [{"conversation_id": conversation_id, "tag": t} for t in values["outcome_tags"]],
                 )
-                if values["outcome_tags"]:
-                    await session.execute(
-                        insert(ConversationTagRow),
-                        [{"conversation_id": conversation_id, "tag": t} for t in values["outcome_tags"]],
-                    )
 
     # --- messages ---------------------------------------------------------------------------------
 
@@ -237,20 +265,12 @@ class ConversationStore:
     async def _append(self, session: AsyncSession, conversation_id: str, role: str, text: str) -> Message:
         now = self._clock.now()
         # One UPDATE … RETURNING both takes the row lock and hands out the next number.
-        seq = await session.scalar(
-            update(ConversationRow)
-            .where(ConversationRow.id == conversation_id)
-            .values(last_seq=ConversationRow.last_seq + 1, updated_at=now)
-            .returning(ConversationRow.last_seq)
-            .execution_options(synchronize_session=False)
-        )
+        seq = await session.scalar(_NEXT_SEQ, {"conversation": conversation_id, "now": now})
         if seq is None:
             raise KeyError(f"no conversation {conversation_id}")
-        # a Core insert: the ORM's unit of work costs more than the statement for a row never read back here
         await session.execute(
-            insert(MessageRow).values(
-                conversation_id=conversation_id, seq=seq, role=role, text=text, created_at=now
-            )
+            _ADD_MESSAGE,
+            {"conversation_id": conversation_id, "seq": seq, "role": role, "text": text, "created_at": now},
         )
         return Message(conversation_id, seq, role, text, now)
 
@@ -264,48 +284,68 @@ class ConversationStore:
 
     # --- turns ------------------------------------------------------------------------------------
 
-    async def save_turn(self, conversation_id: str, record: TurnRecord, reply: str | None = None) -> str:
+    async def save_turn(
+        self,
+        conversation_id: str,
+        record: TurnRecord,
+        reply: str | None = None,
+        *,
+        guard_state: dict[str, Any] | None = None,
+        model_history: list[Any] | None = None,
+        outcome_tags: list[str] | None = None,
+    ) -> str:
         """Store a turn with its tool runs and exchanges; ``reply`` is added as the receptionist's message
-        in the same transaction (its seq becomes the turn's ``reply_seq``). Returns the turn id."""
+        and the conversation's state as ``update_state`` takes it, all in one transaction (so a turn is
+        never stored without the state it left, nor the other way round). The reply's seq becomes the turn's
+        ``reply_seq``. Returns the turn id."""
         turn_id = self._ids()
         now = self._clock.now()
         async with self._write() as session:
+            if guard_state is not None or model_history is not None or outcome_tags is not None:
+                await self._update_state(session, conversation_id, guard_state, model_history, outcome_tags)
             reply_seq = record.reply_seq
             if reply is not None:
                 reply_seq = (await self._append(session, conversation_id, "receptionist", reply)).seq
-            session.add(
-                TurnRow(
-                    id=turn_id,
-                    conversation_id=conversation_id,
-                    customer_message_seq=record.customer_message_seq,
-                    reply_seq=reply_seq,
-                    model=record.model,
-                    failover=record.failover,
-                    usage=record.usage,
-                    timings=dict(record.timings),
-                    violations=list(record.violations),
-                    violation_count=len(record.violations),
-                    tags=sorted(set(record.tags)),
-                    error=self._redactor.text(record.error) if record.error else None,
-                    created_at=now,
-                    tool_runs=[self._tool_run_row(i, run) for i, run in enumerate(record.tool_runs)],
-                )
+            await session.execute(
+                _ADD_TURN,
+                {
+                    "id": turn_id,
+                    "conversation_id": conversation_id,
+                    "customer_message_seq": record.customer_message_seq,
+                    "reply_seq": reply_seq,
+                    "model": record.model,
+                    "failover": record.failover,
+                    "usage": record.usage,
+                    "timings": dict(record.timings),
+                    "violations": list(record.violations),
+                    "violation_count": len(record.violations),
+                    "tags": sorted(set(record.tags)),
+                    "error": self._redactor.text(record.error) if record.error else None,
+                    "created_at": now,
+                },
             )
+            for position, run in enumerate(record.tool_runs):
+                run_id = await session.scalar(
+                    _ADD_TOOL_RUN,
+                    {
+                        "turn_id": turn_id,
+                        "index": position,
+                        "tool_id": run.tool_id,
+                        "arguments": run.arguments,
+                        "result": run.result,
+                        "started": run.started,
+                        "elapsed": run.elapsed,
+                    },
+                )
+                if run.exchanges:
+                    await session.execute(
+                        _ADD_EXCHANGE,
+                        [
+                            {"tool_run_id": run_id, "index": j, "data": redact_exchange(data, self._redactor)}
+                            for j, data in enumerate(run.exchanges)
+                        ],
+                    )
         return turn_id
-
-    def _tool_run_row(self, position: int, run: ToolRunRecord) -> ToolRunRow:
-        return ToolRunRow(
-            position=position,
-            tool_id=run.tool_id,
-            arguments=run.arguments,
-            result=run.result,
-            started=run.started,
-            elapsed=run.elapsed,
-            exchanges=[
-                ExchangeRow(position=j, data=redact_exchange(data, self._redactor))
-                for j, data in enumerate(run.exchanges)
-            ],
-        )
 
     async def turns(self, conversation_id: str) -> list[Turn]:
         """The turns of a conversation in order, each with its tool runs and their exchanges."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from frontdesk.servicetitan.models import Page
+from frontdesk.servicetitan.models import Page, page_of
 from frontdesk.servicetitan.paging import BULK_PAGE_SIZE, ExportIterator, PageIterator
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class ListResource(Generic[M]):
     ) -> Page[M]:
         params = {**filters, "page": page, "pageSize": page_size, "includeTotal": include_total or None}
         answer = await self._client.request("GET", self.module, self.path, params=params)
-        return Page[self.model].model_validate(answer)  # type: ignore[name-defined]
+        return page_of(self.model).model_validate(answer)
 
     def iterate(self, *, page_size: int = BULK_PAGE_SIZE, **filters: Any) -> PageIterator[M]:
         """Every matching record; 5000 per call by default (ServiceTitan's maximum)."""
