@@ -192,3 +192,52 @@ async def test_a_hang_over_real_loopback_http_times_out(
     with pytest.raises(Timeout):
         await client.crm.customers.list(page_size=2)
     assert sandbox.stats["Customers_GetList"] == 3
+
+
+class _Counting(httpx.AsyncBaseTransport):
+    """Counts the exchanges in flight at once."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.now = 0
+        self.most = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.now += 1
+        self.most = max(self.most, self.now)
+        try:
+            await asyncio.sleep(0.001)
+            response = await self.inner.handle_async_request(request)
+            body = await response.aread()
+            return httpx.Response(
+                response.status_code, headers=response.headers, content=body, request=request
+            )
+        finally:
+            self.now -= 1
+
+
+async def test_calls_beyond_the_connection_limit_wait_their_turn_and_all_complete(
+    make_client: MakeClient, st_app: Any
+) -> None:
+    counting = _Counting(httpx.ASGITransport(app=st_app))
+    client = make_client(transport=counting, limits=httpx.Limits(max_connections=4))
+    pages = await asyncio.gather(*(client.crm.customers.list(page_size=1) for _ in range(60)))
+    assert all(len(page.data) == 1 for page in pages)
+    assert counting.most == 4
+
+
+async def test_a_post_that_timed_out_waiting_for_a_connection_never_left_so_it_is_retried(
+    make_client: MakeClient, sandbox: Sandbox
+) -> None:
+    client = make_client(timeout=0.1, limits=httpx.Limits(max_connections=1))
+    body = await job_body(client)
+
+    async def busy() -> None:  # another call holds the only connection for a while
+        async with client._slots:
+            await asyncio.sleep(0.25)
+
+    other = asyncio.create_task(busy())
+    await asyncio.sleep(0)
+    job = await client.jpm.jobs.create(body)
+    await other
+    assert job.id and sandbox.stats["Jobs_Create"] == 1
