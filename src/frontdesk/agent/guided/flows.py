@@ -20,6 +20,17 @@ from frontdesk.capabilities.guards.agreement import classify
 from frontdesk.profile import BusinessProfile
 
 WRITES = ("createCustomer", "createAppointment", "rescheduleAppointment", "cancelAppointment", "addJobNote")
+# account lookups one message may ask for together, and the tools that answer them
+LOOKUPS = ("status", "history", "billing")
+LOOKUP_TOOLS = (
+    "getJobStatus",
+    "getTechnicianLocation",
+    "getCustomerJobs",
+    "getCustomerInvoices",
+    "getInvoice",
+    "getCustomerMemberships",
+)
+ANYTHING_ELSE = "\n\nIs there anything else I can help with?"
 
 
 @dataclass(frozen=True)
@@ -455,6 +466,30 @@ class Flows:
             return Say(replies.not_found_for(goal, self.profile))
         if isinstance(identity, Call | Say):
             return identity
+        tasks = [goal, *self._also(m, goal)]
+        if len(tasks) == 1:
+            return self._account_read(m, goal)
+        # "when is my tech coming, and what do I owe?": every lookup asked for, answered together
+        texts = []
+        for task in tasks:
+            step = self._account_read(m, task)
+            if isinstance(step, Call):
+                return step
+            texts.append(step.text.removesuffix(ANYTHING_ELSE))
+        return Say("\n\n".join(texts) + ANYTHING_ELSE)
+
+    def _also(self, m: Memory, goal: str) -> list[str]:
+        """The other lookups the message that set the task asked for (status, history, billing), unless
+        the task was answered in an earlier turn already."""
+        if goal not in LOOKUPS:
+            return []
+        t = m.transcript
+        if any(o.ok and o.tool in LOOKUP_TOOLS and m.goal_from <= o.turn < t.turn for o in t.outcomes):
+            return []
+        asked = [i for text in m.goal_texts for i in intents.read(text).intents if i in LOOKUPS]
+        return [i for i in dict.fromkeys(asked) if i != goal]
+
+    def _account_read(self, m: Memory, goal: str) -> Step:
         if goal == "billing":
             return self.read_and_tell(m, "getCustomerInvoices", {}, accounts.invoices)
         if goal == "history" and _MEMBERSHIP.search(" ".join(m.goal_texts)):
@@ -481,7 +516,7 @@ class Flows:
             return Say(replies.tool_error(self.profile))
         if not outcome.ok:
             return Say(replies.write_refused(outcome.message or "I couldn't look that up."))
-        return Say(f"{tell(outcome.data)}\n\nIs there anything else I can help with?")
+        return Say(f"{tell(outcome.data)}{ANYTHING_ELSE}")
 
     def _job_args(self, m: Memory) -> dict[str, Any] | None:
         if m.job_number:
