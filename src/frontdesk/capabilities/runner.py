@@ -69,6 +69,7 @@ class ToolRunner:
     ) -> None:
         self.tools = {tool.id: tool for tool in tools}
         self.disabled = dict(disabled or {})
+        self._specs: list[ToolSpec] | None = None
         self._secret = secret
         self._ttl = confirmation_ttl
         self._on_run = on_run
@@ -78,7 +79,13 @@ class ToolRunner:
     # --- what models see -------------------------------------------------------------------------
 
     def specs(self) -> list[ToolSpec]:
-        """Enabled tools, with a ``confirmation_id`` argument added to every write."""
+        """Enabled tools, with a ``confirmation_id`` argument added to every write (built once: the
+        tools and what is disabled are fixed when the runner is made)."""
+        if self._specs is None:
+            self._specs = self._build_specs()
+        return list(self._specs)
+
+    def _build_specs(self) -> list[ToolSpec]:
         out = []
         for tool in self.tools.values():
             if tool.id in self.disabled:
