@@ -40,6 +40,20 @@ def _new_id() -> str:
     return uuid.uuid4().hex
 
 
+def _state(
+    guard_state: dict[str, Any] | None, model_history: list[Any] | None, outcome_tags: list[str] | None
+) -> dict[str, Any]:
+    """The conversation columns to set; None leaves a field as it is."""
+    values: dict[str, Any] = {}
+    if guard_state is not None:
+        values["guard_state"] = guard_state
+    if model_history is not None:
+        values["model_history"] = model_history
+    if outcome_tags is not None:
+        values["outcome_tags"] = sorted(set(outcome_tags))
+    return values
+
+
 # The writes of every turn are Core statements built once: building an ORM statement (or flushing a unit of
 # work) costs more CPU than SQLite takes to run it, and a turn makes several
 _CONVERSATIONS = cast(Table, ConversationRow.__table__)
@@ -55,7 +69,7 @@ _NEXT_SEQ = (
 )
 _ADD_MESSAGE = insert(_MESSAGES)
 _ADD_TURN = insert(_TURNS)
-_ADD_TOOL_RUN = insert(_TOOL_RUNS).returning(_TOOL_RUNS.c.id)
+_ADD_TOOL_RUNS = insert(_TOOL_RUNS).returning(_TOOL_RUNS.c.id, sort_by_parameter_order=True)
 _ADD_EXCHANGE = insert(_EXCHANGES)
 
 
@@ -228,13 +242,7 @@ class ConversationStore:
         model_history: list[Any] | None,
         outcome_tags: list[str] | None,
     ) -> None:
-        values: dict[str, Any] = {"updated_at": self._clock.now()}
-        if guard_state is not None:
-            values["guard_state"] = guard_state
-        if model_history is not None:
-            values["model_history"] = model_history
-        if outcome_tags is not None:
-            values["outcome_tags"] = sorted(set(outcome_tags))
+        values = {"updated_at": self._clock.now(), **_state(guard_state, model_history, outcome_tags)}
         result = await session.execute(
             update(_CONVERSATIONS)
             .where(_CONVERSATIONS.c.id == conversation_id)
@@ -244,14 +252,17 @@ class ConversationStore:
         if result.first() is None:
             raise KeyError(f"no conversation {conversation_id}")
         if outcome_tags is not None:
+            await self._write_tags(session, conversation_id, outcome_tags)
+
+    async def _write_tags(self, session: AsyncSession, conversation_id: str, outcome_tags: list[str]) -> None:
+        await session.execute(
+            delete(ConversationTagRow).where(ConversationTagRow.conversation_id == conversation_id)
+        )
+        if outcome_tags:
             await session.execute(
-                delete(ConversationTagRow).where(ConversationTagRow.conversation_id == conversation_id)
+                insert(ConversationTagRow),
+                [{"conversation_id": conversation_id, "tag": t} for t in sorted(set(outcome_tags))],
             )
-            if values["outcome_tags"]:
-                await session.execute(
-                    insert(ConversationTagRow),
-                    [{"conversation_id": conversation_id, "tag": t} for t in values["outcome_tags"]],
-                )
 
     # --- messages ---------------------------------------------------------------------------------
 
@@ -262,10 +273,26 @@ class ConversationStore:
         async with self._write() as session:
             return await self._append(session, conversation_id, role, text)
 
-    async def _append(self, session: AsyncSession, conversation_id: str, role: str, text: str) -> Message:
+    async def _append(
+        self,
+        session: AsyncSession,
+        conversation_id: str,
+        role: str,
+        text: str,
+        state: dict[str, Any] | None = None,
+    ) -> Message:
+        """Add a message; ``state`` (conversation columns) is written by the same statement."""
         now = self._clock.now()
         # One UPDATE … RETURNING both takes the row lock and hands out the next number.
-        seq = await session.scalar(_NEXT_SEQ, {"conversation": conversation_id, "now": now})
+        if state:
+            seq = await session.scalar(
+                update(_CONVERSATIONS)
+                .where(_CONVERSATIONS.c.id == conversation_id)
+                .values(last_seq=_CONVERSATIONS.c.last_seq + 1, updated_at=now, **state)
+                .returning(_CONVERSATIONS.c.last_seq)
+            )
+        else:
+            seq = await session.scalar(_NEXT_SEQ, {"conversation": conversation_id, "now": now})
         if seq is None:
             raise KeyError(f"no conversation {conversation_id}")
         await session.execute(
@@ -301,11 +328,14 @@ class ConversationStore:
         turn_id = self._ids()
         now = self._clock.now()
         async with self._write() as session:
-            if guard_state is not None or model_history is not None or outcome_tags is not None:
-                await self._update_state(session, conversation_id, guard_state, model_history, outcome_tags)
             reply_seq = record.reply_seq
             if reply is not None:
-                reply_seq = (await self._append(session, conversation_id, "receptionist", reply)).seq
+                state = _state(guard_state, model_history, outcome_tags)
+                reply_seq = (await self._append(session, conversation_id, "receptionist", reply, state)).seq
+                if outcome_tags is not None:
+                    await self._write_tags(session, conversation_id, outcome_tags)
+            elif guard_state is not None or model_history is not None or outcome_tags is not None:
+                await self._update_state(session, conversation_id, guard_state, model_history, outcome_tags)
             await session.execute(
                 _ADD_TURN,
                 {
@@ -324,27 +354,33 @@ class ConversationStore:
                     "created_at": now,
                 },
             )
-            for position, run in enumerate(record.tool_runs):
-                run_id = await session.scalar(
-                    _ADD_TOOL_RUN,
-                    {
-                        "turn_id": turn_id,
-                        "index": position,
-                        "tool_id": run.tool_id,
-                        "arguments": run.arguments,
-                        "result": run.result,
-                        "started": run.started,
-                        "elapsed": run.elapsed,
-                    },
+            if not record.tool_runs:
+                return turn_id
+            # all tool runs in one statement, their ids back in order; then all their exchanges in one
+            run_ids = (
+                await session.scalars(
+                    _ADD_TOOL_RUNS,
+                    [
+                        {
+                            "turn_id": turn_id,
+                            "index": position,
+                            "tool_id": run.tool_id,
+                            "arguments": run.arguments,
+                            "result": run.result,
+                            "started": run.started,
+                            "elapsed": run.elapsed,
+                        }
+                        for position, run in enumerate(record.tool_runs)
+                    ],
                 )
-                if run.exchanges:
-                    await session.execute(
-                        _ADD_EXCHANGE,
-                        [
-                            {"tool_run_id": run_id, "index": j, "data": redact_exchange(data, self._redactor)}
-                            for j, data in enumerate(run.exchanges)
-                        ],
-                    )
+            ).all()
+            exchanges = [
+                {"tool_run_id": run_id, "index": j, "data": redact_exchange(data, self._redactor)}
+                for run_id, run in zip(run_ids, record.tool_runs, strict=True)
+                for j, data in enumerate(run.exchanges)
+            ]
+            if exchanges:
+                await session.execute(_ADD_EXCHANGE, exchanges)
         return turn_id
 
     async def turns(self, conversation_id: str) -> list[Turn]:
