@@ -50,6 +50,14 @@ def test_the_guides_new_customer_gives_several_facts_at_once() -> None:
         ("tomorrow morning", date(2026, 3, 10), None, "morning"),
         ("next tuesday afternoon", date(2026, 3, 10), None, "afternoon"),
         ("Friday at 3:30pm", date(2026, 3, 13), time(15, 30), "afternoon"),
+        # an hour without am/pm is the working-hours one, never a month ("at 10" is not October)
+        ("Wednesday at 10", date(2026, 3, 11), time(10), "morning"),
+        ("wednesday at 8", date(2026, 3, 11), time(8), "morning"),
+        ("thursday at 2:30", date(2026, 3, 12), time(14, 30), "afternoon"),
+        ("friday at 12", date(2026, 3, 13), time(12), "afternoon"),
+        ("tuesday at 11 a.m.", date(2026, 3, 10), time(11), "morning"),
+        ("tuesday at 4 p.m. please", date(2026, 3, 10), time(16), "afternoon"),
+        ("friday at 9 pm", date(2026, 3, 13), time(21), "evening"),
     ],
 )
 def test_days_and_times_relative_to_the_business_clock(

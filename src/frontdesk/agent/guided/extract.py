@@ -253,9 +253,24 @@ def address(text: str) -> Address | None:
     return None
 
 
+# "at 8" or "at 2:30" without am/pm: read as the working-hours time people mean (7–11 morning, 12–6
+# afternoon); dateparser alone takes "Wednesday at 10" for October
+_BARE_HOUR = re.compile(
+    r"\bat\s+(1[0-2]|0?[1-9])(?::([0-5]\d))?(?![\d:])(?!\s*(?:o'?clock\s*)?(?:[ap]\.?m\b))", re.I
+)
+
+
+_DOTTED = re.compile(r"\b([ap])\.m\b\.?", re.I)  # "11 a.m." is "11 am" (dateparser misreads the dots)
+
+
+def _hour(match: re.Match[str]) -> str:
+    hour = int(match.group(1))
+    return f"at {hour}:{match.group(2) or '00'} {'am' if 7 <= hour <= 11 else 'pm'}"
+
+
 def when(text: str, now: datetime) -> When | None:
     """Preferred days and times, relative to ``now`` (local, timezone-aware) — e.g. 'next Tuesday afternoon'."""
-    text = _SHORTHAND.sub("tomorrow", text)
+    text = _BARE_HOUR.sub(_hour, _DOTTED.sub(r"\1m", _SHORTHAND.sub("tomorrow", text)))
     part: PartOfDay = "any"
     for name, pattern in _PARTS.items():
         if pattern.search(text) and name != "any":

@@ -30,6 +30,11 @@ LOOKUP_TOOLS = (
     "getInvoice",
     "getCustomerMemberships",
 )
+# lookups answered beside a booking, and the tools that answer them
+BESIDE_BOOKING = {
+    "billing": ("getCustomerInvoices", "getInvoice"),
+    "history": ("getCustomerJobs", "getCustomerMemberships"),
+}
 ANYTHING_ELSE = "\n\nIs there anything else I can help with?"
 
 
@@ -217,6 +222,33 @@ class Flows:
     # --- booking -----------------------------------------------------------------------------------
 
     def book(self, m: Memory) -> Step:
+        return self._with_lookups(m, self._book(m))
+
+    def _with_lookups(self, m: Memory, step: Step) -> Step:
+        """ "Book a plumber, and what do I owe?": once the customer is verified, the account lookups asked
+        for beside a booking (balance, past work) are answered ahead of the booking's next question."""
+        if not isinstance(step, Say) or m.customer_id is None:
+            return step
+        if m.done("createCustomer", since_goal=False) is not None:
+            return step  # a new account has no bills or history yet
+        t = m.transcript
+        asked: list[str] = []
+        for text in m.goal_texts:
+            reading = intents.read(text)  # only clear requests: a booking's words must not sound like one
+            pairs = zip(reading.intents, reading.scores, strict=True)
+            asked += [task for task, score in pairs if task in BESIDE_BOOKING and score >= 2.0]
+        texts = []
+        for task in dict.fromkeys(asked):
+            tools = BESIDE_BOOKING[task]
+            if any(o.ok and o.tool in tools and m.goal_from <= o.turn < t.turn for o in t.outcomes):
+                continue  # told in an earlier turn
+            found = self._account_read(m, task)
+            if isinstance(found, Call):
+                return found
+            texts.append(found.text.removesuffix(ANYTHING_ELSE))
+        return Say("\n\n".join([*texts, step.text])) if texts else step
+
+    def _book(self, m: Memory) -> Step:
         urgent = m.triage if m.triage is not None and not m.triage.life_safety else None
         if (
             urgent is not None
