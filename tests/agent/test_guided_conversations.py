@@ -95,6 +95,8 @@ def _check_booking(
         assert job["priority"] == expected["priority"]
     if "summary_has" in expected:
         assert expected["summary_has"].lower() in job["summary"].lower()
+    if "summary_lacks" in expected:
+        assert expected["summary_lacks"].lower() not in job["summary"].lower(), job["summary"]
     appointment = world.rows("appointments", jobId=job["id"])[0]
     if "start" in expected:
         assert _local(appointment["arrivalWindowStart"]) == expected["start"]

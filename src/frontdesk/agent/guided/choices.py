@@ -132,6 +132,10 @@ _WHEN_WORDS = re.compile(
 
 
 _ASKING = re.compile(r",\s*(?=(?:and\s+)?(?:can|could|would|will|when|is there|do you)\b)", re.I)
+# "book a drain cleaning and also check my balance": the other request is not part of the problem
+_ALSO = re.compile(
+    r",?\s+(?:and\s+also|also|and)\s+(?=(?:check|tell me|see|what'?s|what is|how much|what do i owe)\b)", re.I
+)
 
 
 def problem(m: Memory) -> str:
@@ -142,6 +146,7 @@ def problem(m: Memory) -> str:
         if m.name:
             text = re.sub(rf",?\s*\b{re.escape(m.name)}\b", "", text, flags=re.I)
         text = _ASKING.sub(". ", text)  # "it's leaking, can you come?" keeps "it's leaking"
+        text = _ALSO.sub(". ", text)
         for raw in _SENTENCE.findall(text):
             sentence = _GREETING.sub("", raw).strip(" ,-")
             if not sentence or sentence.endswith("?") or len(sentence) < 8:
