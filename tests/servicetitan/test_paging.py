@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 from datetime import UTC, datetime, timedelta
 
@@ -117,9 +118,50 @@ def _feed(batches: int, size: int, asked: list[str | None]) -> ExportIterator[di
     return ExportIterator(fetch, parse)
 
 
-async def test_the_next_export_batch_downloads_while_this_one_is_used() -> None:
+def _byte_feed(
+    batches: int, size: int, asked: list[str | None], *, data_first: bool
+) -> ExportIterator[dict[str, int]]:
+    """Like ``_feed``, but each batch is the JSON body as bytes, validated straight from them; with
+    ``data_first`` the envelope's fields come after the records."""
+
+    async def fetch(token: str | None) -> bytes:
+        asked.append(token)
+        number = int(token or 0)
+        await asyncio.sleep(0.01)
+        envelope = {"hasMore": number + 1 < batches, "continueFrom": str(number + 1)}
+        data = {"data": [{"n": number * size + i} for i in range(size)]}
+        return json.dumps({**data, **envelope} if data_first else {**envelope, **data}).encode()
+
+    def parse(answer: bytes) -> ExportPage[dict[str, int]]:
+        return ExportPage[dict[str, int]].model_validate_json(answer)
+
+    return ExportIterator(fetch, parse)
+
+
+@pytest.mark.parametrize("data_first", [False, True])
+async def test_an_export_read_from_bytes_gets_every_batch_once(data_first: bool) -> None:
     asked: list[str | None] = []
-    feed = _feed(3, 2, asked)
+    feed = _byte_feed(4, 300, asked, data_first=data_first)
+    seen = [item["n"] async for item in feed]
+    assert seen == list(range(1200)) and asked == [None, "1", "2", "3"]
+    assert feed.continue_from == "4"
+
+
+async def test_an_export_read_from_bytes_asks_ahead_before_parsing_a_batch() -> None:
+    asked: list[str | None] = []
+    feed = _byte_feed(3, 300, asked, data_first=False)  # the envelope first, as ServiceTitan sends it
+    pages = feed.pages()
+    await anext(pages)
+    await asyncio.sleep(0)
+    assert asked == [None, "1"]
+    await pages.aclose()
+
+
+@pytest.mark.parametrize("data_first", [False, True])
+@pytest.mark.parametrize("way", ["bytes", "decoded"])
+async def test_the_next_export_batch_downloads_while_this_one_is_used(data_first: bool, way: str) -> None:
+    asked: list[str | None] = []
+    feed = _byte_feed(3, 2, asked, data_first=data_first) if way == "bytes" else _feed(3, 2, asked)
     seen = []
     async for item in feed:
         seen.append(item["n"])

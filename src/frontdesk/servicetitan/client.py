@@ -261,10 +261,11 @@ class ServiceTitanClient:
         """Every item of a list operation; ``page_size`` defaults to ServiceTitan's maximum, 5000."""
 
         async def fetch(page: int, size: int) -> Page[M]:
-            answer = await self.request(
+            response = await self.send(
                 "GET", module, path, params={**(params or {}), "page": page, "pageSize": size}
             )
-            return page_of(model).model_validate(answer)
+            # validated straight from the bytes: pydantic reads JSON faster than json.loads + validation
+            return page_of(model).model_validate_json(response.content)
 
         return PageIterator(fetch, page_size=page_size)
 
@@ -279,12 +280,12 @@ class ServiceTitanClient:
     ) -> ExportIterator[M]:
         """An export feed from ``start`` (a continueFrom token or a date; None: from the beginning)."""
 
-        async def fetch(token: str | None) -> Any:
+        async def fetch(token: str | None) -> bytes:
             params: dict[str, Any] = {"from": token, "includeRecentChanges": include_recent_changes or None}
-            return await self.request("GET", module, path, params=params)
+            return (await self.send("GET", module, path, params=params)).content
 
-        def parse(answer: Any) -> ExportPage[M]:
-            return export_page_of(model).model_validate(answer)
+        def parse(answer: bytes) -> ExportPage[M]:
+            return export_page_of(model).model_validate_json(answer)
 
         first = iso(start) if isinstance(start, datetime) else start
         return ExportIterator(fetch, parse, start=first)

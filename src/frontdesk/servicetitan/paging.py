@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
+import pydantic_core
+
 from frontdesk.servicetitan.models import ExportPage, Page
 
 T = TypeVar("T")
@@ -61,12 +63,13 @@ class PageIterator(Generic[T]):
 class ExportIterator(Generic[T]):
     """Every record of an export feed from a starting point, until ``hasMore`` is false.
 
-    ``fetch(token)`` returns one batch as ServiceTitan sent it (JSON); ``parse`` makes it typed. The next
-    batch is asked for as soon as a batch's ``continueFrom`` is known, so it downloads while this one is
-    parsed and used (a feed can only be read in order, so this is the one overlap there is).
-    ``continue_from`` is the token to resume from: it moves on only after every item of a batch has been
-    taken, so a consumer that stops halfway resumes at that batch (seeing some records twice rather than
-    missing any). Store it and pass it as ``start`` next time.
+    ``fetch(token)`` returns one batch as ServiceTitan sent it (the JSON body, as bytes or decoded);
+    ``parse`` makes it typed. The next batch is asked for as soon as a batch's ``continueFrom`` is known
+    (read from the head of the body, before the batch is parsed), so it downloads while this one is parsed
+    and used (a feed can only be read in order, so this is the one overlap there is). ``continue_from`` is
+    the token to resume from: it moves on only after every item of a batch has been taken, so a consumer
+    that stops halfway resumes at that batch (seeing some records twice rather than missing any). Store it
+    and pass it as ``start`` next time.
     """
 
     def __init__(
@@ -87,14 +90,15 @@ class ExportIterator(Generic[T]):
             raw = await self._fetch(self.continue_from)
             while True:
                 self.batches_read += 1
-                answer = raw if isinstance(raw, dict) else {}
-                token = answer.get("continueFrom")
-                last = not answer.get("hasMore") or (
-                    token in (None, self.continue_from) and not answer.get("data")
-                )
-                if not last:  # download the next batch while this one is parsed and used
-                    ahead = asyncio.ensure_future(self._fetch(token or self.continue_from))
+                head = _head(raw)
+                if head is not None and head[0] and head[1] == self.continue_from:
+                    head = None  # the same token again: only the parsed batch tells whether it is the end
+                known = head is not None
+                if head is not None:  # download the next batch while this one is parsed and used
+                    ahead = self._follow(*head)
                 batch = self._parse(raw)
+                if not known:
+                    ahead = self._follow(batch.has_more, batch.continue_from, bool(batch.data))
                 yield batch
                 if batch.continue_from:
                     self.continue_from = batch.continue_from
@@ -106,6 +110,12 @@ class ExportIterator(Generic[T]):
                 ahead.cancel()
                 ahead.add_done_callback(_quiet)
 
+    def _follow(self, has_more: bool, token: str | None, has_data: bool) -> asyncio.Future[Any] | None:
+        """The next batch, asked for now; None at the end of the feed."""
+        if not has_more or (token in (None, self.continue_from) and not has_data):
+            return None
+        return asyncio.ensure_future(self._fetch(token or self.continue_from))
+
     async def _items(self) -> AsyncIterator[T]:
         async for batch in self.pages():
             for item in batch.data:
@@ -116,6 +126,32 @@ class ExportIterator(Generic[T]):
 
     async def collect(self) -> list[T]:
         return [item async for item in self]
+
+
+# the envelope's fields come first as ServiceTitan sends them; a body that puts them elsewhere is simply
+# parsed before its next batch is asked for
+_HEAD_BYTES = 512
+
+
+def _head(raw: Any) -> tuple[bool, str | None, bool] | None:
+    """(hasMore, continueFrom, has data) of a batch when they are known without parsing all of it."""
+    if isinstance(raw, bytes | bytearray):
+        try:
+            start = pydantic_core.from_json(bytes(raw[:_HEAD_BYTES]), allow_partial=True)
+        except ValueError:
+            return None
+        if not isinstance(start, dict) or "hasMore" not in start or "continueFrom" not in start:
+            return None
+        token = start["continueFrom"]
+        if start["hasMore"] is True and isinstance(token, str) and token:
+            return True, token, True  # a new token: there is more to read
+        if start["hasMore"] is False:
+            return False, token if isinstance(token, str) else None, False
+        return None  # unusual: decide from the parsed batch
+    if isinstance(raw, dict):
+        token = raw.get("continueFrom")
+        return bool(raw.get("hasMore")), token if isinstance(token, str) else None, bool(raw.get("data"))
+    return None
 
 
 def _quiet(future: asyncio.Future[Any]) -> None:
