@@ -7,6 +7,7 @@ base, the conversation store and its locks, and the model (an LLM, or the offlin
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import secrets
@@ -104,6 +105,15 @@ def _model(choice: ModelChoice, options: Options) -> Model:
 
         return guided_model(options.profile, options.clock)
     return build(choice)
+
+
+def settle_startup_objects() -> None:
+    """Call once the server is ready, before it takes traffic: what startup made (modules, reference data,
+    a demo sandbox's records) lives as long as the process, so it leaves the garbage collector's view. A
+    full collection then only walks what conversations create, and stops the event loop for a few
+    milliseconds instead of over a hundred under load."""
+    gc.collect()
+    gc.freeze()
 
 
 async def open_receptionist(options: Options) -> Running:

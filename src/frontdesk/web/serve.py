@@ -18,7 +18,7 @@ import uvicorn
 from rich.console import Console
 
 from frontdesk.agent.events import Reply, TextDelta, ToolActivity
-from frontdesk.agent.setup import Options, Running, open_receptionist
+from frontdesk.agent.setup import Options, Running, open_receptionist, settle_startup_objects
 from frontdesk.profile import BusinessProfile, demo_profile_path, load_profile
 from frontdesk.sandbox.config import (
     DEMO_APP_KEY,
@@ -148,6 +148,7 @@ def _serve_web(options: RunOptions, connection: ServiceTitanSettings, console: C
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
             console.print(banner.replace("{model}", running.model_label), highlight=False)
+            settle_startup_objects()
             await server.serve()  # returns on Ctrl-C
         finally:
             await running.aclose()
