@@ -231,6 +231,8 @@ class Flows:
             return step
         if m.done("createCustomer", since_goal=False) is not None:
             return step  # a new account has no bills or history yet
+        if m.triage is not None:
+            return step  # an emergency's booking comes first and alone
         t = m.transcript
         asked: list[str] = []
         for text in m.goal_texts:
