@@ -194,7 +194,8 @@ class Flows:
         if m.customer_id is not None:
             return None
         if not m.phone:
-            return Say(replies.ask_identity(bool(m.name), False, task))
+            also = self._beside_booking(m) if task == "book" else self._also(m, task)
+            return Say(replies.ask_identity(bool(m.name), False, task, also))
         args: dict[str, Any] = {"phone": m.phone}
         if m.name:
             args["name"] = m.name
@@ -231,16 +232,9 @@ class Flows:
             return step
         if m.done("createCustomer", since_goal=False) is not None:
             return step  # a new account has no bills or history yet
-        if m.triage is not None:
-            return step  # an emergency's booking comes first and alone
         t = m.transcript
-        asked: list[str] = []
-        for text in m.goal_texts:
-            reading = intents.read(text)  # only clear requests: a booking's words must not sound like one
-            pairs = zip(reading.intents, reading.scores, strict=True)
-            asked += [task for task, score in pairs if task in BESIDE_BOOKING and score >= 2.0]
         texts = []
-        for task in dict.fromkeys(asked):
+        for task in self._beside_booking(m):
             tools = BESIDE_BOOKING[task]
             if any(o.ok and o.tool in tools and m.goal_from <= o.turn < t.turn for o in t.outcomes):
                 continue  # told in an earlier turn
@@ -249,6 +243,18 @@ class Flows:
                 return found
             texts.append(found.text.removesuffix(ANYTHING_ELSE))
         return Say("\n\n".join([*texts, step.text])) if texts else step
+
+    def _beside_booking(self, m: Memory) -> list[str]:
+        """The account lookups asked for clearly beside a booking; none during an emergency, whose booking
+        comes first and alone."""
+        if m.triage is not None:
+            return []
+        asked: list[str] = []
+        for text in m.goal_texts:
+            reading = intents.read(text)  # only clear requests: a booking's words must not sound like one
+            pairs = zip(reading.intents, reading.scores, strict=True)
+            asked += [task for task, score in pairs if task in BESIDE_BOOKING and score >= 2.0]
+        return list(dict.fromkeys(asked))
 
     def _book(self, m: Memory) -> Step:
         urgent = m.triage if m.triage is not None and not m.triage.life_safety else None

@@ -53,7 +53,12 @@ def goodbye(profile: BusinessProfile) -> str:
     return f"Thank you for contacting {profile.name}. Have a great day!"
 
 
-def ask_identity(name_known: bool, phone_known: bool, task: str) -> str:
+_ALSO = {"billing": "look up your balance", "status": "check on your visit", "history": "go over past visits"}
+
+
+def ask_identity(name_known: bool, phone_known: bool, task: str, also: Sequence[str] = ()) -> str:
+    """Ask for what identifies the customer; ``also`` names the other lookups they asked for, which are
+    answered once they are identified."""
     lead = {
         "book": "I can help you get that scheduled.",
         "status": "I can check on that for you.",
@@ -62,6 +67,9 @@ def ask_identity(name_known: bool, phone_known: bool, task: str) -> str:
         "reschedule": "I can help you move your appointment.",
         "cancel": "I can help you with that appointment.",
     }.get(task, "I can help with that.")
+    more = [_ALSO[a] for a in also if a in _ALSO]
+    if more:
+        lead = f"{lead[:-1]}, and {' and '.join(more)} as well."
     if not phone_known and not name_known:
         return f"{lead} First, could you tell me your name and the phone number on your account?"
     if not phone_known:
