@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -353,44 +353,21 @@ async def bookings(count: int) -> Figures:
     return figures
 
 
-async def concurrent(count: int, delay: float, api_url: str) -> tuple[Figures, float, float]:
-    """``count`` conversations at once; returns their figures, the wall time and this process's CPU time."""
-    figures = Figures()
-    with tempfile.TemporaryDirectory() as folder:
-        running, _ = await open_world(Path(folder) / "engine.sqlite3", sleepy(delay), api_url)
-        try:
-            await Figures().play(running, lines(*ROBERT)[:1])  # warm up
-            settle_startup_objects()  # as the server does before it takes traffic
-            started, cpu = time.perf_counter(), time.process_time()
-            await asyncio.gather(*(figures.play(running, lines(*ROBERT)[:2]) for _ in range(count)))
-            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-            await figures.collect(running)
-        finally:
-            await running.aclose()
-    return figures, wall, cpu
+Plan = tuple[Sequence[str], Sequence[float]]  # what a customer types, and their pauses before each line
 
 
-async def paced(
-    count: int, delay: float, think: tuple[float, float], spread: float, api_url: str
+async def crowd(
+    model: FunctionModel, api_url: str, plan: Callable[[list[tuple[str, str]]], list[Plan]]
 ) -> tuple[Figures, float, float]:
-    """``count`` customers chatting at the same time as people do: each opens the chat at a random moment
-    within ``spread`` seconds and takes ``think`` seconds (uniform) to read and type each next message; all
-    four messages of a booking. Returns their figures, the wall time and this process's CPU time."""
-    rng = random.Random(11)
+    """Conversations played at once, as ``plan(people)`` lays them out, after a warm-up and with the startup
+    objects frozen as the server does; returns their figures, the wall time and this process's CPU time."""
     figures = Figures()
     with tempfile.TemporaryDirectory() as folder:
-        model = sleepy(delay, careful(None, None, None))
         running, people = await open_world(Path(folder) / "engine.sqlite3", model, api_url)
         try:
             await Figures().play(running, lines(*ROBERT)[:1])  # warm up
-            settle_startup_objects()  # as the server does before it takes traffic
-            plans = [
-                (
-                    lines(*people[i % len(people)]),
-                    [rng.uniform(0, spread)] + [rng.uniform(*think) for _ in LINES[1:]],
-                )
-                for i in range(count)
-            ]
+            settle_startup_objects()
+            plans = plan(people)
             started, cpu = time.perf_counter(), time.process_time()
             await asyncio.gather(*(figures.play(running, said, pauses) for said, pauses in plans))
             wall, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -398,6 +375,31 @@ async def paced(
         finally:
             await running.aclose()
     return figures, wall, cpu
+
+
+async def concurrent(count: int, delay: float, api_url: str) -> tuple[Figures, float, float]:
+    """``count`` conversations sending Robert's first two messages at the same instant."""
+    return await crowd(sleepy(delay), api_url, lambda _: [(lines(*ROBERT)[:2], ())] * count)
+
+
+async def paced(
+    count: int, delay: float, think: tuple[float, float], spread: float, api_url: str
+) -> tuple[Figures, float, float]:
+    """``count`` customers chatting at the same time as people do: each opens the chat at a random moment
+    within ``spread`` seconds and takes ``think`` seconds (uniform) to read and type each next message; all
+    four messages of a booking."""
+    rng = random.Random(11)
+
+    def plan(people: list[tuple[str, str]]) -> list[Plan]:
+        return [
+            (
+                lines(*people[i % len(people)]),
+                [rng.uniform(0, spread)] + [rng.uniform(*think) for _ in LINES[1:]],
+            )
+            for i in range(count)
+        ]
+
+    return await crowd(sleepy(delay, careful(None, None, None)), api_url, plan)
 
 
 def _row(name: str, figures: Figures, extra: str) -> str:

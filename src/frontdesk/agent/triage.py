@@ -44,13 +44,13 @@ def _starts(words: list[str]) -> dict[str, list[int]]:
     return out
 
 
-def _find(words: list[str], phrase: str, starts: dict[str, list[int]] | None = None) -> int | None:
-    """Index where ``phrase`` starts in ``words`` (small typos forgiven in words of 5+ letters), else None."""
+def _find(words: list[str], phrase: str, starts: dict[str, list[int]]) -> int | None:
+    """Index where ``phrase`` starts in ``words`` (small typos forgiven in words of 5+ letters), else None;
+    ``starts`` is ``_starts(words)``."""
     target = _phrase(phrase)
     n = len(target)
     if not n:
         return None
-    starts = _starts(words) if starts is None else starts
     for i in starts.get(target[0][:1], ()):
         if i + n <= len(words) and all(_alike(words[i + k], target[k]) for k in range(n)):
             return i

@@ -400,9 +400,8 @@ class ServiceTitanClient:
             async with asyncio.timeout(limit), self._slots:
                 on_wire = True
                 response = await self._http.send(request)
-        except (
-            TimeoutError
-        ) as exc:  # our bound on the whole try: once sending began it may have reached the server
+        except TimeoutError as exc:
+            # our bound on the whole try: once sending began, the request may have reached the server
             failure = _NoAnswer(exc, sent=on_wire, timed_out=True)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             failure = _NoAnswer(exc, sent=False, timed_out=isinstance(exc, httpx.TimeoutException))

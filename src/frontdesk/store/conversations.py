@@ -232,36 +232,33 @@ class ConversationStore:
     ) -> None:
         """Replace what is given; ``None`` leaves a field as it is."""
         async with self._write() as session:
-            await self._update_state(session, conversation_id, guard_state, model_history, outcome_tags)
+            await self._update_state(
+                session, conversation_id, _state(guard_state, model_history, outcome_tags)
+            )
 
-    async def _update_state(
-        self,
-        session: AsyncSession,
-        conversation_id: str,
-        guard_state: dict[str, Any] | None,
-        model_history: list[Any] | None,
-        outcome_tags: list[str] | None,
-    ) -> None:
-        values = {"updated_at": self._clock.now(), **_state(guard_state, model_history, outcome_tags)}
+    async def _update_state(self, session: AsyncSession, conversation_id: str, state: dict[str, Any]) -> None:
+        """Set the conversation columns in ``state`` (see ``_state``), and its tags when they are given."""
         result = await session.execute(
             update(_CONVERSATIONS)
             .where(_CONVERSATIONS.c.id == conversation_id)
-            .values(values)
+            .values(updated_at=self._clock.now(), **state)
             .returning(_CONVERSATIONS.c.id)
         )
         if result.first() is None:
             raise KeyError(f"no conversation {conversation_id}")
-        if outcome_tags is not None:
-            await self._write_tags(session, conversation_id, outcome_tags)
+        await self._write_tags(session, conversation_id, state)
 
-    async def _write_tags(self, session: AsyncSession, conversation_id: str, outcome_tags: list[str]) -> None:
+    async def _write_tags(self, session: AsyncSession, conversation_id: str, state: dict[str, Any]) -> None:
+        """The tag rows (for filtering conversations) follow ``state["outcome_tags"]`` when it is set."""
+        if "outcome_tags" not in state:
+            return
         await session.execute(
             delete(ConversationTagRow).where(ConversationTagRow.conversation_id == conversation_id)
         )
-        if outcome_tags:
+        if state["outcome_tags"]:
             await session.execute(
                 insert(ConversationTagRow),
-                [{"conversation_id": conversation_id, "tag": t} for t in sorted(set(outcome_tags))],
+                [{"conversation_id": conversation_id, "tag": t} for t in state["outcome_tags"]],
             )
 
     # --- messages ---------------------------------------------------------------------------------
@@ -284,15 +281,8 @@ class ConversationStore:
         """Add a message; ``state`` (conversation columns) is written by the same statement."""
         now = self._clock.now()
         # One UPDATE … RETURNING both takes the row lock and hands out the next number.
-        if state:
-            seq = await session.scalar(
-                update(_CONVERSATIONS)
-                .where(_CONVERSATIONS.c.id == conversation_id)
-                .values(last_seq=_CONVERSATIONS.c.last_seq + 1, updated_at=now, **state)
-                .returning(_CONVERSATIONS.c.last_seq)
-            )
-        else:
-            seq = await session.scalar(_NEXT_SEQ, {"conversation": conversation_id, "now": now})
+        statement = _NEXT_SEQ.values(**state) if state else _NEXT_SEQ
+        seq = await session.scalar(statement, {"conversation": conversation_id, "now": now})
         if seq is None:
             raise KeyError(f"no conversation {conversation_id}")
         await session.execute(
@@ -329,13 +319,12 @@ class ConversationStore:
         now = self._clock.now()
         async with self._write() as session:
             reply_seq = record.reply_seq
+            state = _state(guard_state, model_history, outcome_tags)
             if reply is not None:
-                state = _state(guard_state, model_history, outcome_tags)
                 reply_seq = (await self._append(session, conversation_id, "receptionist", reply, state)).seq
-                if outcome_tags is not None:
-                    await self._write_tags(session, conversation_id, outcome_tags)
-            elif guard_state is not None or model_history is not None or outcome_tags is not None:
-                await self._update_state(session, conversation_id, guard_state, model_history, outcome_tags)
+                await self._write_tags(session, conversation_id, state)
+            elif state:
+                await self._update_state(session, conversation_id, state)
             await session.execute(
                 _ADD_TURN,
                 {

@@ -8,7 +8,7 @@ customer's next message agrees.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,21 +21,12 @@ from frontdesk.profile import BusinessProfile
 
 WRITES = ("createCustomer", "createAppointment", "rescheduleAppointment", "cancelAppointment", "addJobNote")
 # account lookups one message may ask for together, and the tools that answer them
-LOOKUPS = ("status", "history", "billing")
-LOOKUP_TOOLS = (
-    "getJobStatus",
-    "getTechnicianLocation",
-    "getCustomerJobs",
-    "getCustomerInvoices",
-    "getInvoice",
-    "getCustomerMemberships",
-)
-# lookups answered beside a booking, and the tools that answer them
-BESIDE_BOOKING = {
-    "billing": ("getCustomerInvoices", "getInvoice"),
+LOOKUPS = {
+    "status": ("getJobStatus", "getTechnicianLocation"),
     "history": ("getCustomerJobs", "getCustomerMemberships"),
+    "billing": ("getCustomerInvoices", "getInvoice"),
 }
-ANYTHING_ELSE = "\n\nIs there anything else I can help with?"
+BESIDE_BOOKING = ("billing", "history")  # the lookups answered beside a booking
 
 
 @dataclass(frozen=True)
@@ -232,29 +223,20 @@ class Flows:
             return step
         if m.done("createCustomer", since_goal=False) is not None:
             return step  # a new account has no bills or history yet
-        t = m.transcript
         texts = []
         for task in self._beside_booking(m):
-            tools = BESIDE_BOOKING[task]
-            if any(o.ok and o.tool in tools and m.goal_from <= o.turn < t.turn for o in t.outcomes):
-                continue  # told in an earlier turn
+            if _told_before(m, LOOKUPS[task]):
+                continue
             found = self._account_read(m, task)
             if isinstance(found, Call):
                 return found
-            texts.append(found.text.removesuffix(ANYTHING_ELSE))
+            texts.append(found.text.removesuffix(replies.ANYTHING_ELSE))
         return Say("\n\n".join([*texts, step.text])) if texts else step
 
     def _beside_booking(self, m: Memory) -> list[str]:
-        """The account lookups asked for clearly beside a booking; none during an emergency, whose booking
-        comes first and alone."""
-        if m.triage is not None:
-            return []
-        asked: list[str] = []
-        for text in m.goal_texts:
-            reading = intents.read(text)  # only clear requests: a booking's words must not sound like one
-            pairs = zip(reading.intents, reading.scores, strict=True)
-            asked += [task for task, score in pairs if task in BESIDE_BOOKING and score >= 2.0]
-        return list(dict.fromkeys(asked))
+        """The account lookups asked for clearly beside a booking (a booking's words must not sound like
+        one); none during an emergency, whose booking comes first and alone."""
+        return [] if m.triage is not None else _asked(m, BESIDE_BOOKING, min_score=2.0)
 
     def _book(self, m: Memory) -> Step:
         urgent = m.triage if m.triage is not None and not m.triage.life_safety else None
@@ -515,19 +497,15 @@ class Flows:
             step = self._account_read(m, task)
             if isinstance(step, Call):
                 return step
-            texts.append(step.text.removesuffix(ANYTHING_ELSE))
-        return Say("\n\n".join(texts) + ANYTHING_ELSE)
+            texts.append(step.text.removesuffix(replies.ANYTHING_ELSE))
+        return Say("\n\n".join(texts) + replies.ANYTHING_ELSE)
 
     def _also(self, m: Memory, goal: str) -> list[str]:
         """The other lookups the message that set the task asked for (status, history, billing), unless
         the task was answered in an earlier turn already."""
-        if goal not in LOOKUPS:
+        if goal not in LOOKUPS or _told_before(m, [tool for tools in LOOKUPS.values() for tool in tools]):
             return []
-        t = m.transcript
-        if any(o.ok and o.tool in LOOKUP_TOOLS and m.goal_from <= o.turn < t.turn for o in t.outcomes):
-            return []
-        asked = [i for text in m.goal_texts for i in intents.read(text).intents if i in LOOKUPS]
-        return [i for i in dict.fromkeys(asked) if i != goal]
+        return [task for task in _asked(m, LOOKUPS) if task != goal]
 
     def _account_read(self, m: Memory, goal: str) -> Step:
         if goal == "billing":
@@ -556,7 +534,7 @@ class Flows:
             return Say(replies.tool_error(self.profile))
         if not outcome.ok:
             return Say(replies.write_refused(outcome.message or "I couldn't look that up."))
-        return Say(f"{tell(outcome.data)}{ANYTHING_ELSE}")
+        return Say(f"{tell(outcome.data)}{replies.ANYTHING_ELSE}")
 
     def _job_args(self, m: Memory) -> dict[str, Any] | None:
         if m.job_number:
@@ -655,3 +633,19 @@ _MEMBERSHIP = re.compile(r"\b(member|membership|maintenance plan|service plan|co
 def _sentence(text: str) -> str:
     text = text.strip()
     return text[:1].upper() + text[1:] if text else text
+
+
+def _asked(m: Memory, among: Collection[str], min_score: float = 0.0) -> list[str]:
+    """Which of ``among`` the messages of the current task ask for, in the order asked."""
+    asked: list[str] = []
+    for text in m.goal_texts:
+        reading = intents.read(text)
+        pairs = zip(reading.intents, reading.scores, strict=True)
+        asked += [task for task, score in pairs if task in among and score >= min_score]
+    return list(dict.fromkeys(asked))
+
+
+def _told_before(m: Memory, tools: Collection[str]) -> bool:
+    """One of ``tools`` answered in an earlier turn of the current task."""
+    t = m.transcript
+    return any(o.ok and o.tool in tools and m.goal_from <= o.turn < t.turn for o in t.outcomes)

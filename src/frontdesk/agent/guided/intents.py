@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Intent = Literal[
@@ -228,8 +229,10 @@ def disputes_bill(text: str) -> bool:
     return bool(_DISPUTE.search(normalise(text)))
 
 
+@lru_cache(maxsize=4096)
 def read(text: str) -> Reading:
-    """Every intent the message shows, strongest first (ties keep the table's order)."""
+    """Every intent the message shows, strongest first (ties keep the table's order); cached, since the
+    guided model reads the conversation's messages again at every step."""
     folded = normalise(text)
     scored: list[tuple[float, int, Intent]] = []
     for order, (intent, rules) in enumerate(_COMPILED.items()):

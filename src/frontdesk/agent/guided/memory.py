@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 from frontdesk.agent.guided import extract as ex
 from frontdesk.agent.guided import intents
@@ -58,16 +57,11 @@ def _detect(text: str, profile: BusinessProfile) -> Triage | None:
     return _TRIAGED[key]
 
 
-@lru_cache(maxsize=4096)
-def _read(text: str) -> intents.Reading:
-    return intents.read(text)
-
-
 def forget() -> None:
     """Empty the per-message caches (a benchmark's rounds then each read every message afresh)."""
     _EXTRACTED.clear()
     _TRIAGED.clear()
-    _read.cache_clear()
+    intents.read.cache_clear()
 
 
 @dataclass
@@ -146,7 +140,7 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
     goal_from = 0
     for index, text in enumerate(transcript.customer):
         found = _extract(text, day, now)
-        reading = _read(text)
+        reading = intents.read(text)
         if found.names:
             memory.name = found.names[0]
         if found.phones:

@@ -53,6 +53,7 @@ def goodbye(profile: BusinessProfile) -> str:
     return f"Thank you for contacting {profile.name}. Have a great day!"
 
 
+ANYTHING_ELSE = "\n\nIs there anything else I can help with?"
 _ALSO = {"billing": "look up your balance", "status": "check on your visit", "history": "go over past visits"}
 
 
@@ -223,7 +224,7 @@ def booked(data: dict[str, Any], address: str | None) -> str:
         lines.append(f"- Address: {address}")
     advice = _PREPARE.get(trade(job_type) or "", "")
     tail = "The technician will call when they're on the way."
-    return "\n".join(lines) + f"\n\n{tail} {advice}".rstrip() + "\n\nIs there anything else I can help with?"
+    return "\n".join(lines) + f"\n\n{tail} {advice}".rstrip() + ANYTHING_ELSE
 
 
 def write_refused(message: str) -> str:

@@ -37,8 +37,8 @@ class ListResource(Generic[M]):
         self, *, page: int = 1, page_size: int | None = None, include_total: bool = False, **filters: Any
     ) -> Page[M]:
         params = {**filters, "page": page, "pageSize": page_size, "includeTotal": include_total or None}
-        answer = await self._client.request("GET", self.module, self.path, params=params)
-        return page_of(self.model).model_validate(answer)
+        response = await self._client.send("GET", self.module, self.path, params=params)
+        return page_of(self.model).model_validate_json(response.content)
 
     def iterate(self, *, page_size: int = BULK_PAGE_SIZE, **filters: Any) -> PageIterator[M]:
         """Every matching record; 5000 per call by default (ServiceTitan's maximum)."""
