@@ -8,7 +8,8 @@ Prints:
   (the wall time of ``answer`` − model − tools, which adds the lock, the store writes and the streaming);
 - many conversations at once in one process with a model that sleeps 300 ms per call: errors, wall time,
   turns per second and the same overhead figures (which now include waiting for the event loop), when every
-  customer writes at the same instant and when they chat at the pace of people (``PACES``);
+  customer writes at the same instant and when they chat at the pace of people (``PACES``); on the event
+  loop ``frontdesk serve`` uses (uvloop when installed), and the burst also on asyncio's own loop;
 - stored bytes per conversation (``store.bytes_for``).
 
 Usage: python bench/engine.py [--quick] [--bookings N] [--concurrent N] [--model-delay SECONDS]
@@ -47,6 +48,7 @@ from pydantic_ai.messages import (
 )
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
+from frontdesk import eventloop
 from frontdesk.agent.setup import Options, Running, open_receptionist, settle_startup_objects
 from frontdesk.clock import FrozenClock
 from frontdesk.profile import demo_profile_path, load_profile
@@ -427,7 +429,7 @@ def _by_requests(figures: Figures) -> list[tuple[str, Figures]]:
     return out
 
 
-async def main() -> None:
+def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -439,16 +441,22 @@ async def main() -> None:
     if args.quick:
         args.bookings, args.concurrent = 10, 50
 
-    booked = await bookings(args.bookings)
-    with sandbox_process() as api_url:
-        crowd, wall, cpu = await concurrent(args.concurrent, args.model_delay, api_url)
+    served = eventloop.loop_name()  # the loop `frontdesk serve` runs on: every figure but one is on it
+    booked = eventloop.run(bookings(args.bookings))
+    bursts: dict[str, tuple[Figures, float, float]] = {}
+    for loop in dict.fromkeys(["asyncio", served]):
+        with sandbox_process() as api_url:
+            bursts[loop] = eventloop.run(concurrent(args.concurrent, args.model_delay, api_url), loop)
     chats = []
     for think, spread in PACES[:1] if args.quick else PACES:
         with sandbox_process() as api_url:
             chats.append(
-                (think, spread, *await paced(args.concurrent, args.model_delay, think, spread, api_url))
+                (
+                    think,
+                    spread,
+                    *eventloop.run(paced(args.concurrent, args.model_delay, think, spread, api_url)),
+                )
             )
-    turns = len(crowd.seen)
 
     print(f"Engine overhead per turn, ms (goal p50 ≤ {GOAL_P50_MS:g}, p99 ≤ {GOAL_P99_MS:g}); SQLite store")
     print("| run                                | rec p50 | rec p99 | see p50 | see p99 | errors | notes")
@@ -462,14 +470,17 @@ async def main() -> None:
     )
     for name, part in _by_requests(booked):
         print(_row(name, part, f"{len(part.recorded)} turns"))
-    print(
-        _row(
-            f"{args.concurrent} at once, model {args.model_delay * 1000:.0f} ms",
-            crowd,
-            f"{turns} turns in {wall:.1f} s ({turns / wall:.0f} turns/s, {cpu / max(turns, 1) * 1000:.1f} ms CPU "
-            "per turn)",
+    for loop, (burst, burst_wall, burst_cpu) in bursts.items():
+        count = len(burst.seen)
+        print(
+            _row(
+                f"{args.concurrent} at once, model {args.model_delay * 1000:.0f} ms"
+                + (f", {loop}" if len(bursts) > 1 else ""),
+                burst,
+                f"{count} turns in {burst_wall:.1f} s ({count / burst_wall:.0f} turns/s, "
+                f"{burst_cpu / max(count, 1) * 1000:.1f} ms CPU per turn)",
+            )
         )
-    )
     for think, spread, chat, chat_wall, chat_cpu in chats:
         print(
             _row(
@@ -480,6 +491,7 @@ async def main() -> None:
                 "per turn)",
             )
         )
+    print(f"event loop: {served} (as `frontdesk serve`), and asyncio's own for comparison in the burst")
     print("rec: recorded with the turn (before its writes); see: answer() wall time − model − tools")
     print(
         "at once: every customer sends at the same instant (two messages each); chatting: whole bookings, each "
@@ -488,12 +500,19 @@ async def main() -> None:
     print()
     print("| stored bytes per conversation       | median | max")
     print("|-------------------------------------|--------|------")
-    for name, figures in (("booking (4 turns, 2 writes)", booked), ("lookup and windows (2 turns)", crowd)):
+    for name, figures in (
+        ("booking (4 turns, 2 writes)", booked),
+        ("lookup and windows (2 turns)", bursts[served][0]),
+    ):
         sizes = figures.bytes or [0]
         print(f"| {name:<35} | {statistics.median(sizes):6.0f} | {max(sizes)}")
-    for error in (booked.errors + crowd.errors + [e for chat in chats for e in chat[2].errors])[:5]:
+    for error in (
+        booked.errors
+        + [e for burst in bursts.values() for e in burst[0].errors]
+        + [e for chat in chats for e in chat[2].errors]
+    )[:5]:
         print("error:", error)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

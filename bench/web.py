@@ -36,6 +36,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from frontdesk import eventloop
 from frontdesk.agent.models import ModelChoice
 from frontdesk.agent.setup import Options, open_receptionist, settle_startup_objects
 from frontdesk.clock import FrozenClock
@@ -235,7 +236,7 @@ def main() -> None:
     logging.getLogger("frontdesk").setLevel(logging.ERROR)  # the emergency script logs a warning each time
     conversations = 20 if args.quick else args.conversations
     with tempfile.TemporaryDirectory() as folder:
-        figures = asyncio.run(run(conversations, args.customers, Path(folder)))
+        figures = eventloop.run(run(conversations, args.customers, Path(folder)))
     raise SystemExit(1 if figures.errors else 0)
 
 

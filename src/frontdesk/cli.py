@@ -50,6 +50,16 @@ def sandbox(
     serve(SandboxOptions(host, port, db, seed, customers, _instant(now), config), console)
 
 
+def _check_event_loop() -> None:
+    from frontdesk.eventloop import EventLoopError, loop_factory
+
+    try:
+        loop_factory()
+    except EventLoopError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
 @app.command()
 def demo(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -64,6 +74,7 @@ def demo(
     from frontdesk.web.serve import RunOptions
     from frontdesk.web.serve import demo as run_demo
 
+    _check_event_loop()
     run_demo(
         RunOptions(host=host, port=port, sandbox_port=sandbox_port, sandbox_db=db, customers=customers),
         console,
@@ -88,6 +99,7 @@ def serve(
     from frontdesk.web.serve import RunOptions
     from frontdesk.web.serve import serve as run_serve
 
+    _check_event_loop()
     try:
         run_serve(
             RunOptions(

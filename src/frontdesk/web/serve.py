@@ -17,6 +17,7 @@ import httpx
 import uvicorn
 from rich.console import Console
 
+from frontdesk import eventloop
 from frontdesk.agent.events import Reply, TextDelta, ToolActivity
 from frontdesk.agent.setup import Options, Running, open_receptionist, settle_startup_objects
 from frontdesk.profile import BusinessProfile, demo_profile_path, load_profile
@@ -153,7 +154,7 @@ def _serve_web(options: RunOptions, connection: ServiceTitanSettings, console: C
         finally:
             await running.aclose()
 
-    asyncio.run(main())
+    eventloop.run(main())
 
 
 def demo(options: RunOptions, console: Console) -> None:
