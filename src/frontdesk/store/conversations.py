@@ -9,9 +9,23 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any, Self, cast
+from typing import Any, Self, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, delete, event, exists, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -71,13 +85,21 @@ _ADD_MESSAGE = insert(_MESSAGES)
 _ADD_TURN = insert(_TURNS)
 _ADD_TOOL_RUNS = insert(_TOOL_RUNS).returning(_TOOL_RUNS.c.id, sort_by_parameter_order=True)
 _ADD_EXCHANGE = insert(_EXCHANGES)
+_GET_CONVERSATION = select(_CONVERSATIONS).where(_CONVERSATIONS.c.id == bindparam("id"))
+T = TypeVar("T")
 
 
 class ConversationStore:
     """Open with ``await ConversationStore.open(url)``; the schema is migrated to the newest revision."""
 
     def __init__(
-        self, engine: AsyncEngine, *, clock: Clock, ids: Callable[[], str], redactor: Redactor
+        self,
+        engine: AsyncEngine,
+        *,
+        clock: Clock,
+        ids: Callable[[], str],
+        redactor: Redactor,
+        sqlite_file: Engine | None = None,
     ) -> None:
         self.engine = engine
         self._clock = clock
@@ -88,6 +110,10 @@ class ConversationStore:
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         # an in-memory database is one shared connection: a read beside a write would share its transaction
         self._shared_connection = isinstance(engine.pool, StaticPool)
+        # A SQLite file is also opened with the plain sqlite3 driver: a turn's statements then run in one
+        # trip to a worker thread (aiosqlite makes one trip per statement, and the event loop's wake-ups
+        # cost more than SQLite takes to run them)
+        self._sqlite_file = sqlite_file
 
     @classmethod
     async def open(
@@ -114,23 +140,71 @@ class ConversationStore:
             plain_schema_name(schema)
             options["connect_args"] = {"server_settings": {"search_path": schema}}
         engine = create_async_engine(target, **options)
+        sqlite_file: Engine | None = None
         if is_sqlite(target):
-            event.listen(engine.sync_engine, "connect", _sqlite_pragmas(in_memory=is_memory(target)))
+            pragmas = _sqlite_pragmas(in_memory=is_memory(target))
+            event.listen(engine.sync_engine, "connect", pragmas)
+            if not is_memory(target):
+                sqlite_file = create_engine(
+                    target.set(drivername="sqlite+pysqlite"),
+                    connect_args={"timeout": 30, "check_same_thread": False},
+                )
+                event.listen(sqlite_file, "connect", pragmas)
         try:
             await migrate(engine, schema=schema)
         except BaseException:
             await engine.dispose()
+            if sqlite_file is not None:
+                sqlite_file.dispose()
             raise
-        return cls(engine, clock=clock or SystemClock(), ids=ids or _new_id, redactor=redactor or Redactor())
+        return cls(
+            engine,
+            clock=clock or SystemClock(),
+            ids=ids or _new_id,
+            redactor=redactor or Redactor(),
+            sqlite_file=sqlite_file,
+        )
 
     async def close(self) -> None:
         await self.engine.dispose()
+        if self._sqlite_file is not None:
+            self._sqlite_file.dispose()
 
     async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+    async def _transaction(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` (Core statements on a sync connection) in one write transaction that commits on
+        success: on a SQLite file in one trip to a worker thread, elsewhere on the async driver."""
+        if self._sqlite_file is not None:
+            assert self._write_lock is not None
+            async with self._write_lock:
+                return await asyncio.to_thread(self._in_sqlite_file, work)
+        async with contextlib.AsyncExitStack() as stack:
+            if self._write_lock is not None:
+                await stack.enter_async_context(self._write_lock)
+            connection = await stack.enter_async_context(self.engine.begin())
+            return await connection.run_sync(work)
+        raise AssertionError("unreachable")  # pragma: no cover - the stack does not swallow errors
+
+    def _in_sqlite_file(self, work: Callable[[Connection], T]) -> T:
+        assert self._sqlite_file is not None
+        with self._sqlite_file.begin() as connection:
+            return work(connection)
+
+    async def _read(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` (Core reads on a sync connection), in one trip to a worker thread on a SQLite file."""
+        if self._sqlite_file is not None:
+            return await asyncio.to_thread(self._in_sqlite_file, work)
+        async with contextlib.AsyncExitStack() as stack:
+            if self._shared_connection and self._write_lock is not None:
+                await stack.enter_async_context(self._write_lock)
+            connection = await stack.enter_async_context(self.engine.connect())
+            return await connection.run_sync(work)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[AsyncSession]:
@@ -176,12 +250,7 @@ class ConversationStore:
 
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
         # read on every turn: a Core select (columns as attributes) spares the ORM's identity map
-        query = select(ConversationRow.__table__).where(ConversationRow.id == conversation_id)
-        async with contextlib.AsyncExitStack() as stack:
-            if self._shared_connection and self._write_lock is not None:
-                await stack.enter_async_context(self._write_lock)
-            connection = await stack.enter_async_context(self.engine.connect())
-            row = (await connection.execute(query)).first()
+        row = await self._read(lambda c: c.execute(_GET_CONVERSATION, {"id": conversation_id}).first())
         return None if row is None else _conversation(row)
 
     async def find_conversation(self, business: str, channel: str, external_ref: str) -> Conversation | None:
@@ -231,35 +300,9 @@ class ConversationStore:
         outcome_tags: list[str] | None = None,
     ) -> None:
         """Replace what is given; ``None`` leaves a field as it is."""
-        async with self._write() as session:
-            await self._update_state(
-                session, conversation_id, _state(guard_state, model_history, outcome_tags)
-            )
-
-    async def _update_state(self, session: AsyncSession, conversation_id: str, state: dict[str, Any]) -> None:
-        """Set the conversation columns in ``state`` (see ``_state``), and its tags when they are given."""
-        result = await session.execute(
-            update(_CONVERSATIONS)
-            .where(_CONVERSATIONS.c.id == conversation_id)
-            .values(updated_at=self._clock.now(), **state)
-            .returning(_CONVERSATIONS.c.id)
-        )
-        if result.first() is None:
-            raise KeyError(f"no conversation {conversation_id}")
-        await self._write_tags(session, conversation_id, state)
-
-    async def _write_tags(self, session: AsyncSession, conversation_id: str, state: dict[str, Any]) -> None:
-        """The tag rows (for filtering conversations) follow ``state["outcome_tags"]`` when it is set."""
-        if "outcome_tags" not in state:
-            return
-        await session.execute(
-            delete(ConversationTagRow).where(ConversationTagRow.conversation_id == conversation_id)
-        )
-        if state["outcome_tags"]:
-            await session.execute(
-                insert(ConversationTagRow),
-                [{"conversation_id": conversation_id, "tag": t} for t in state["outcome_tags"]],
-            )
+        state = _state(guard_state, model_history, outcome_tags)
+        now = self._clock.now()
+        await self._transaction(lambda c: _update_state(c, conversation_id, state, now))
 
     # --- messages ---------------------------------------------------------------------------------
 
@@ -267,29 +310,8 @@ class ConversationStore:
         """Append a message; its seq is 1, 2, 3… within the conversation, also under concurrent adds."""
         if role not in ROLES:
             raise ValueError(f"role must be one of {sorted(ROLES)}, not {role!r}")
-        async with self._write() as session:
-            return await self._append(session, conversation_id, role, text)
-
-    async def _append(
-        self,
-        session: AsyncSession,
-        conversation_id: str,
-        role: str,
-        text: str,
-        state: dict[str, Any] | None = None,
-    ) -> Message:
-        """Add a message; ``state`` (conversation columns) is written by the same statement."""
         now = self._clock.now()
-        # One UPDATE … RETURNING both takes the row lock and hands out the next number.
-        statement = _NEXT_SEQ.values(**state) if state else _NEXT_SEQ
-        seq = await session.scalar(statement, {"conversation": conversation_id, "now": now})
-        if seq is None:
-            raise KeyError(f"no conversation {conversation_id}")
-        await session.execute(
-            _ADD_MESSAGE,
-            {"conversation_id": conversation_id, "seq": seq, "role": role, "text": text, "created_at": now},
-        )
-        return Message(conversation_id, seq, role, text, now)
+        return await self._transaction(lambda c: _append(c, conversation_id, role, text, now))
 
     async def messages(self, conversation_id: str) -> list[Message]:
         query = (
@@ -317,59 +339,60 @@ class ConversationStore:
         ``reply_seq``. Returns the turn id."""
         turn_id = self._ids()
         now = self._clock.now()
-        async with self._write() as session:
-            reply_seq = record.reply_seq
-            state = _state(guard_state, model_history, outcome_tags)
+        state = _state(guard_state, model_history, outcome_tags)
+        turn = {
+            "id": turn_id,
+            "conversation_id": conversation_id,
+            "customer_message_seq": record.customer_message_seq,
+            "reply_seq": record.reply_seq,
+            "model": record.model,
+            "failover": record.failover,
+            "usage": record.usage,
+            "timings": dict(record.timings),
+            "violations": list(record.violations),
+            "violation_count": len(record.violations),
+            "tags": sorted(set(record.tags)),
+            "error": self._redactor.text(record.error) if record.error else None,
+            "created_at": now,
+        }
+        runs = [
+            {
+                "turn_id": turn_id,
+                "index": position,
+                "tool_id": run.tool_id,
+                "arguments": run.arguments,
+                "result": run.result,
+                "started": run.started,
+                "elapsed": run.elapsed,
+            }
+            for position, run in enumerate(record.tool_runs)
+        ]
+        exchanges = [
+            [redact_exchange(data, self._redactor) for data in run.exchanges] for run in record.tool_runs
+        ]
+
+        def write(connection: Connection) -> None:
             if reply is not None:
-                reply_seq = (await self._append(session, conversation_id, "receptionist", reply, state)).seq
-                await self._write_tags(session, conversation_id, state)
+                turn["reply_seq"] = _append(
+                    connection, conversation_id, "receptionist", reply, now, state
+                ).seq
+                _write_tags(connection, conversation_id, state)
             elif state:
-                await self._update_state(session, conversation_id, state)
-            await session.execute(
-                _ADD_TURN,
-                {
-                    "id": turn_id,
-                    "conversation_id": conversation_id,
-                    "customer_message_seq": record.customer_message_seq,
-                    "reply_seq": reply_seq,
-                    "model": record.model,
-                    "failover": record.failover,
-                    "usage": record.usage,
-                    "timings": dict(record.timings),
-                    "violations": list(record.violations),
-                    "violation_count": len(record.violations),
-                    "tags": sorted(set(record.tags)),
-                    "error": self._redactor.text(record.error) if record.error else None,
-                    "created_at": now,
-                },
-            )
-            if not record.tool_runs:
-                return turn_id
+                _update_state(connection, conversation_id, state, now)
+            connection.execute(_ADD_TURN, turn)
+            if not runs:
+                return
             # all tool runs in one statement, their ids back in order; then all their exchanges in one
-            run_ids = (
-                await session.scalars(
-                    _ADD_TOOL_RUNS,
-                    [
-                        {
-                            "turn_id": turn_id,
-                            "index": position,
-                            "tool_id": run.tool_id,
-                            "arguments": run.arguments,
-                            "result": run.result,
-                            "started": run.started,
-                            "elapsed": run.elapsed,
-                        }
-                        for position, run in enumerate(record.tool_runs)
-                    ],
-                )
-            ).all()
-            exchanges = [
-                {"tool_run_id": run_id, "index": j, "data": redact_exchange(data, self._redactor)}
-                for run_id, run in zip(run_ids, record.tool_runs, strict=True)
-                for j, data in enumerate(run.exchanges)
+            run_ids = connection.scalars(_ADD_TOOL_RUNS, runs).all()
+            rows = [
+                {"tool_run_id": run_id, "index": j, "data": data}
+                for run_id, datas in zip(run_ids, exchanges, strict=True)
+                for j, data in enumerate(datas)
             ]
-            if exchanges:
-                await session.execute(_ADD_EXCHANGE, exchanges)
+            if rows:
+                connection.execute(_ADD_EXCHANGE, rows)
+
+        await self._transaction(write)
         return turn_id
 
     async def turns(self, conversation_id: str) -> list[Turn]:
@@ -432,6 +455,54 @@ class ConversationStore:
             for run in turn.tool_runs:
                 total += sum(_size(v) for v in (run.arguments, run.result, run.exchanges))
         return total
+
+
+def _append(
+    connection: Connection,
+    conversation_id: str,
+    role: str,
+    text: str,
+    now: datetime,
+    state: dict[str, Any] | None = None,
+) -> Message:
+    """Add a message; ``state`` (conversation columns) is written by the same statement."""
+    # One UPDATE … RETURNING both takes the row lock and hands out the next number.
+    statement = _NEXT_SEQ.values(**state) if state else _NEXT_SEQ
+    seq = connection.scalar(statement, {"conversation": conversation_id, "now": now})
+    if seq is None:
+        raise KeyError(f"no conversation {conversation_id}")
+    connection.execute(
+        _ADD_MESSAGE,
+        {"conversation_id": conversation_id, "seq": seq, "role": role, "text": text, "created_at": now},
+    )
+    return Message(conversation_id, seq, role, text, now)
+
+
+def _update_state(connection: Connection, conversation_id: str, state: dict[str, Any], now: datetime) -> None:
+    """Set the conversation columns in ``state`` (see ``_state``), and its tags when they are given."""
+    result = connection.execute(
+        update(_CONVERSATIONS)
+        .where(_CONVERSATIONS.c.id == conversation_id)
+        .values(updated_at=now, **state)
+        .returning(_CONVERSATIONS.c.id)
+    )
+    if result.first() is None:
+        raise KeyError(f"no conversation {conversation_id}")
+    _write_tags(connection, conversation_id, state)
+
+
+def _write_tags(connection: Connection, conversation_id: str, state: dict[str, Any]) -> None:
+    """The tag rows (for filtering conversations) follow ``state["outcome_tags"]`` when it is set."""
+    if "outcome_tags" not in state:
+        return
+    connection.execute(
+        delete(ConversationTagRow).where(ConversationTagRow.conversation_id == conversation_id)
+    )
+    if state["outcome_tags"]:
+        connection.execute(
+            insert(ConversationTagRow),
+            [{"conversation_id": conversation_id, "tag": t} for t in state["outcome_tags"]],
+        )
 
 
 def _sqlite_pragmas(*, in_memory: bool) -> Callable[[Any, Any], None]:
