@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from frontdesk.clock import FrozenClock
 from frontdesk.store import ConversationStore, ToolRunRecord, TurnRecord
+from frontdesk.store.conversations import CHECKPOINT_EVERY
 from tests.store.conftest import Database
 
 
@@ -311,3 +316,53 @@ async def test_everything_is_there_after_a_restart(database: Database, clock: Fr
         assert nxt.seq == 3
     finally:
         await reopened.close()
+
+
+async def test_a_sqlite_file_gets_the_wal_copied_back_while_the_store_is_open(tmp_path: Path) -> None:
+    """Writes run on the event loop without automatic checkpoints; the store copies the WAL into the
+    database file itself every CHECKPOINT_EVERY writes, so the WAL does not grow without end."""
+    path = tmp_path / "store.sqlite3"
+    store = await ConversationStore.open(f"sqlite+aiosqlite:///{path}")
+    try:
+        conversation = await store.create_conversation(business="acme", channel="chat")
+        for i in range(CHECKPOINT_EVERY + 5):
+            await store.add_message(conversation.id, "customer", f"message {i}")
+        assert store._checkpoint is not None
+        await store._checkpoint
+        # an immutable reader sees the database file alone, without the WAL
+        with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as plain:
+            (in_file,) = plain.execute("SELECT count(*) FROM messages").fetchone()
+        assert in_file >= CHECKPOINT_EVERY - 1  # the conversation's row was one of the writes
+    finally:
+        await store.close()
+
+
+_WRITER = """
+import asyncio, os, sys
+from frontdesk.store import ConversationStore
+
+async def main():
+    store = await ConversationStore.open(sys.argv[1])
+    conversation = await store.create_conversation(business="acme", channel="chat")
+    for i in range(40):
+        await store.add_message(conversation.id, "customer", f"message {i}")
+    print(conversation.id, flush=True)
+    os._exit(9)  # killed: no close, no checkpoint
+
+asyncio.run(main())
+"""
+
+
+async def test_nothing_written_is_lost_when_the_process_dies(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite3'}"
+    done = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-c", _WRITER, url], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 9, done.stderr
+    conversation_id = done.stdout.strip()
+    store = await ConversationStore.open(url)
+    try:
+        messages = await store.messages(conversation_id)
+        assert [m.text for m in messages] == [f"message {i}" for i in range(40)]
+    finally:
+        await store.close()

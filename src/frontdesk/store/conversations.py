@@ -6,9 +6,9 @@ import asyncio
 import contextlib
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, Self, TypeVar, cast
 
 from sqlalchemy import (
@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import selectinload
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.expression import Executable
@@ -81,12 +81,14 @@ _NEXT_SEQ = (
     .values(last_seq=_CONVERSATIONS.c.last_seq + 1, updated_at=bindparam("now"))
     .returning(_CONVERSATIONS.c.last_seq)
 )
+_ADD_CONVERSATION = insert(_CONVERSATIONS)
 _ADD_MESSAGE = insert(_MESSAGES)
 _ADD_TURN = insert(_TURNS)
 _ADD_TOOL_RUNS = insert(_TOOL_RUNS).returning(_TOOL_RUNS.c.id, sort_by_parameter_order=True)
 _ADD_EXCHANGE = insert(_EXCHANGES)
 _GET_CONVERSATION = select(_CONVERSATIONS).where(_CONVERSATIONS.c.id == bindparam("id"))
 T = TypeVar("T")
+CHECKPOINT_EVERY = 100  # writes to a SQLite file between two copies of its WAL into the database
 
 
 class ConversationStore:
@@ -110,10 +112,14 @@ class ConversationStore:
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         # an in-memory database is one shared connection: a read beside a write would share its transaction
         self._shared_connection = isinstance(engine.pool, StaticPool)
-        # A SQLite file is also opened with the plain sqlite3 driver: a turn's statements then run in one
-        # trip to a worker thread (aiosqlite makes one trip per statement, and the event loop's wake-ups
-        # cost more than SQLite takes to run them)
+        # A SQLite file is also opened with the plain sqlite3 driver, and a turn's statements run on it right
+        # here, between two awaits: SQLite takes well under a millisecond for them, less than the trips to a
+        # worker thread would cost (aiosqlite makes one per statement, and under load each waits for the
+        # event loop and the GIL). Commits do not wait for the disk (WAL, synchronous=NORMAL); the WAL is
+        # copied back into the database (which does) by a worker thread every CHECKPOINT_EVERY writes.
         self._sqlite_file = sqlite_file
+        self._writes = 0
+        self._checkpoint: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(
@@ -150,6 +156,7 @@ class ConversationStore:
                     connect_args={"timeout": 30, "check_same_thread": False},
                 )
                 event.listen(sqlite_file, "connect", pragmas)
+                event.listen(sqlite_file, "connect", _no_automatic_checkpoints)
         try:
             await migrate(engine, schema=schema)
         except BaseException:
@@ -166,9 +173,11 @@ class ConversationStore:
         )
 
     async def close(self) -> None:
+        if self._checkpoint is not None:
+            await asyncio.gather(self._checkpoint, return_exceptions=True)
         await self.engine.dispose()
         if self._sqlite_file is not None:
-            self._sqlite_file.dispose()
+            self._sqlite_file.dispose()  # the last connection to close checkpoints the rest
 
     async def __aenter__(self) -> Self:
         return self
@@ -178,16 +187,20 @@ class ConversationStore:
 
     async def _transaction(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` (Core statements on a sync connection) in one write transaction that commits on
-        success: on a SQLite file in one trip to a worker thread, elsewhere on the async driver."""
+        success: on a SQLite file at once, on this thread; elsewhere through the async driver."""
         if self._sqlite_file is not None:
             assert self._write_lock is not None
             async with self._write_lock:
-                return await asyncio.to_thread(self._in_sqlite_file, work)
+                result = self._in_sqlite_file(work)
+            self._writes += 1
+            if self._writes % CHECKPOINT_EVERY == 0 and (self._checkpoint is None or self._checkpoint.done()):
+                self._checkpoint = asyncio.create_task(asyncio.to_thread(self._copy_back_wal))
+            return result
         async with contextlib.AsyncExitStack() as stack:
             if self._write_lock is not None:
                 await stack.enter_async_context(self._write_lock)
-            connection = await stack.enter_async_context(self.engine.begin())
-            return await connection.run_sync(work)
+            writer = await stack.enter_async_context(self.engine.begin())
+            return await writer.run_sync(work)
         raise AssertionError("unreachable")  # pragma: no cover - the stack does not swallow errors
 
     def _in_sqlite_file(self, work: Callable[[Connection], T]) -> T:
@@ -195,26 +208,24 @@ class ConversationStore:
         with self._sqlite_file.begin() as connection:
             return work(connection)
 
+    def _copy_back_wal(self) -> None:
+        """Copy the WAL's pages into the database file, without waiting for readers or blocking writers."""
+        assert self._sqlite_file is not None
+        with self._sqlite_file.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
     async def _read(self, work: Callable[[Connection], T]) -> T:
-        """Run ``work`` (Core reads on a sync connection), in one trip to a worker thread on a SQLite file."""
+        """Run ``work`` (Core reads on a sync connection): at once on a SQLite file, else through the async
+        driver."""
         if self._sqlite_file is not None:
-            return await asyncio.to_thread(self._in_sqlite_file, work)
+            with self._sqlite_file.connect() as connection:
+                return work(connection)
         async with contextlib.AsyncExitStack() as stack:
             if self._shared_connection and self._write_lock is not None:
                 await stack.enter_async_context(self._write_lock)
-            connection = await stack.enter_async_context(self.engine.connect())
-            return await connection.run_sync(work)
+            reader = await stack.enter_async_context(self.engine.connect())
+            return await reader.run_sync(work)
         raise AssertionError("unreachable")  # pragma: no cover
-
-    @asynccontextmanager
-    async def _write(self) -> AsyncIterator[AsyncSession]:
-        """A session in a transaction that commits on success."""
-        if self._write_lock is None:
-            async with self._sessions.begin() as session:
-                yield session
-            return
-        async with self._write_lock, self._sessions.begin() as session:
-            yield session
 
     # --- conversations ----------------------------------------------------------------------------
 
@@ -222,23 +233,27 @@ class ConversationStore:
         self, *, business: str, channel: str, external_ref: str | None = None, caller_id: str | None = None
     ) -> Conversation:
         now = self._clock.now()
-        row = ConversationRow(
-            id=self._ids(),
-            business=business,
-            channel=channel,
-            external_ref=external_ref,
-            caller_id=caller_id,
-            created_at=now,
-            updated_at=now,
-            last_seq=0,
-            guard_state=None,
-            model_history=[],
-            outcome_tags=[],
-        )
-        async with self._write() as session:
-            await session.execute(self._ensure_business(business, now))
-            session.add(row)
-        return _conversation(row)
+        row: dict[str, Any] = {
+            "id": self._ids(),
+            "business": business,
+            "channel": channel,
+            "external_ref": external_ref,
+            "caller_id": caller_id,
+            "created_at": now,
+            "updated_at": now,
+            "last_seq": 0,
+            "guard_state": None,
+            "model_history": [],
+            "outcome_tags": [],
+        }
+        ensure_business = self._ensure_business(business, now)
+
+        def write(connection: Connection) -> None:
+            connection.execute(ensure_business)
+            connection.execute(_ADD_CONVERSATION, row)
+
+        await self._transaction(write)
+        return _conversation(SimpleNamespace(**row))
 
     def _ensure_business(self, business: str, now: datetime) -> Executable:
         values = {"id": business, "created_at": now}
@@ -516,6 +531,14 @@ def _sqlite_pragmas(*, in_memory: bool) -> Callable[[Any, Any], None]:
         cursor.close()
 
     return on_connect
+
+
+def _no_automatic_checkpoints(dbapi_connection: Any, _record: Any) -> None:
+    """The connections that write on the event loop leave checkpoints (which wait for the disk) to
+    ``_copy_back_wal``."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
+    cursor.close()
 
 
 def _size(value: Any) -> int:
