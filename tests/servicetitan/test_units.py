@@ -52,13 +52,13 @@ def test_which_failures_are_retried() -> None:
     assert policy.retries_transport_error("GET", sent=True)
 
 
-@respx.mock
-async def test_an_http_date_retry_after_is_honoured() -> None:
+@respx.mock(using="httpx")
+async def test_an_http_date_retry_after_is_honoured(respx_mock: respx.MockRouter) -> None:
     fake = FakeTime()
-    respx.post("https://auth.servicetitan.io/connect/token").mock(
+    respx_mock.post("https://auth.servicetitan.io/connect/token").mock(
         return_value=httpx.Response(200, json=TOKEN)
     )
-    route = respx.get(f"{BASE}/crm/v2/tenant/1000001/customers/5").mock(
+    route = respx_mock.get(f"{BASE}/crm/v2/tenant/1000001/customers/5").mock(
         side_effect=[
             httpx.Response(429, headers={"Retry-After": "Mon, 09 Mar 2026 15:00:04 GMT"}),
             httpx.Response(200, json={"id": 5, "name": "Ada", "balance": 12.5}),
@@ -75,13 +75,17 @@ async def test_an_http_date_retry_after_is_honoured() -> None:
     assert sent.headers["Authorization"] == "Bearer eyJunit" and sent.headers["ST-App-Key"].startswith("ak1.")
 
 
-@respx.mock
-async def test_a_429_without_retry_after_backs_off_and_an_undocumented_body_still_raises() -> None:
+@respx.mock(using="httpx")
+async def test_a_429_without_retry_after_backs_off_and_an_undocumented_body_still_raises(
+    respx_mock: respx.MockRouter,
+) -> None:
     fake = FakeTime()
-    respx.post("https://auth.servicetitan.io/connect/token").mock(
+    respx_mock.post("https://auth.servicetitan.io/connect/token").mock(
         return_value=httpx.Response(200, json=TOKEN)
     )
-    respx.get(f"{BASE}/jpm/v2/tenant/1000001/jobs/9").mock(return_value=httpx.Response(429, text="slow down"))
+    respx_mock.get(f"{BASE}/jpm/v2/tenant/1000001/jobs/9").mock(
+        return_value=httpx.Response(429, text="slow down")
+    )
     settings = st_settings(environment="production", api_url=None)
     policy = RetryPolicy(max_attempts=3)
     async with ServiceTitanClient(settings, retry=policy, monotonic=fake.monotonic, sleep=fake.sleep) as st:
@@ -154,10 +158,12 @@ def test_query_values_as_servicetitan_reads_them() -> None:
     }
 
 
-@respx.mock
-async def test_customer_create_sends_the_body_and_reads_locations_and_contacts() -> None:
+@respx.mock(using="httpx")
+async def test_customer_create_sends_the_body_and_reads_locations_and_contacts(
+    respx_mock: respx.MockRouter,
+) -> None:
     # unit level: the sandbox has no Customers_Create route yet
-    respx.post("https://auth.servicetitan.io/connect/token").mock(
+    respx_mock.post("https://auth.servicetitan.io/connect/token").mock(
         return_value=httpx.Response(200, json=TOKEN)
     )
     created = {
@@ -169,7 +175,7 @@ async def test_customer_create_sends_the_body_and_reads_locations_and_contacts()
         "locations": [{"id": 21, "customerId": 11, "name": "Home", "address": {"street": "1 Elm St"}}],
         "contacts": [{"id": 31, "type": "MobilePhone", "value": "2175550199"}],
     }
-    route = respx.post(f"{BASE}/crm/v2/tenant/1000001/customers").mock(
+    route = respx_mock.post(f"{BASE}/crm/v2/tenant/1000001/customers").mock(
         return_value=httpx.Response(200, json=created)
     )
     address = {"street": "1 Elm St", "city": "Springfield", "state": "IL", "zip": "62701", "country": "USA"}

@@ -37,6 +37,7 @@ from frontdesk.servicetitan.recorder import Exchange, Recorder, Redactor, as_rec
 from frontdesk.servicetitan.resources import Accounting, Crm, Dispatch, Jpm, Marketing, Memberships, Settings
 from frontdesk.servicetitan.retry import SAFE_METHODS, RetryPolicy, parse_retry_after
 from frontdesk.servicetitan.settings import ServiceTitanSettings
+from frontdesk.servicetitan.transport import PooledTransport
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -112,7 +113,7 @@ class ServiceTitanClient:
         # exchange itself once hundreds of conversations call at the same moment
         self._slots = asyncio.Semaphore(limits.max_connections or MAX_CONNECTIONS)
         self._http = httpx.AsyncClient(
-            transport=transport,
+            transport=transport or PooledTransport(limits),
             timeout=self._timeout,
             limits=limits,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
