@@ -319,6 +319,10 @@ class Figures:
         except Exception as error:  # the figure to report, not a reason to stop
             self.errors.append(f"{type(error).__name__}: {error}")
 
+    def turn_walls(self) -> list[float]:
+        """Wall time of each answer(), model and tools included: what the customer waits."""
+        return [wall for walls in self._walls.values() for wall in walls]
+
     async def collect(self, running: Running) -> None:
         """Read what the turns recorded (after the timed part, so reading does not disturb it)."""
         for conversation, walls in self._walls.items():
@@ -478,7 +482,8 @@ def main() -> None:
                 + (f", {loop}" if len(bursts) > 1 else ""),
                 burst,
                 f"{count} turns in {burst_wall:.1f} s ({count / burst_wall:.0f} turns/s, "
-                f"{burst_cpu / max(count, 1) * 1000:.1f} ms CPU per turn)",
+                f"{burst_cpu / max(count, 1) * 1000:.1f} ms CPU per turn; whole turn p50 "
+                f"{_ms(burst.turn_walls(), 0.5) / 1000:.1f} s, p99 {_ms(burst.turn_walls(), 0.99) / 1000:.1f} s)",
             )
         )
     for think, spread, chat, chat_wall, chat_cpu in chats:
