@@ -58,6 +58,14 @@ def test_the_guides_new_customer_gives_several_facts_at_once() -> None:
         ("tuesday at 11 a.m.", date(2026, 3, 10), time(11), "morning"),
         ("tuesday at 4 p.m. please", date(2026, 3, 10), time(16), "afternoon"),
         ("friday at 9 pm", date(2026, 3, 13), time(21), "evening"),
+        # a window asked for is read as its start, never as a date ("Tuesday 2" is not February)
+        ("Tuesday 2 to 4 pm please", date(2026, 3, 10), time(14), "afternoon"),
+        ("tuesday 2-4pm", date(2026, 3, 10), time(14), "afternoon"),
+        ("Thursday between 1 and 3 p.m.", date(2026, 3, 12), time(13), "afternoon"),
+        ("wednesday from 10 to 12", date(2026, 3, 11), time(10), "morning"),
+        ("Friday 10-12 pm works", date(2026, 3, 13), time(10), "morning"),
+        ("monday 11 to 1 pm", date(2026, 3, 16), time(11), "morning"),
+        ("Wednesday 8am to 10am", date(2026, 3, 11), time(8), "morning"),
     ],
 )
 def test_days_and_times_relative_to_the_business_clock(

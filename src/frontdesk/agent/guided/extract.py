@@ -263,6 +263,31 @@ _BARE_HOUR = re.compile(
 _DOTTED = re.compile(r"\b([ap])\.m\b\.?", re.I)  # "11 a.m." is "11 am" (dateparser misreads the dots)
 
 
+# "2 to 4 pm", "2-4pm", "from 10 to 12", "between 1 and 3 p.m.": the visit's window, read as its start
+# (dateparser alone takes "Tuesday 2 to 4 pm" for February); a range needs an am/pm or a "from"/"between"
+_RANGE = re.compile(
+    r"\b(?:(from|between)\s+)?(1[0-2]|0?[1-9])(?::([0-5]\d))?\s*([ap]m)?\s*(?:-|–|to|and|until|till)\s*"
+    r"(1[0-2]|0?[1-9])(?::[0-5]\d)?\s*([ap]m)?\b",
+    re.I,
+)
+
+
+def _range(match: re.Match[str]) -> str:
+    lead, start, minute, start_half, end, end_half = match.groups()
+    if not (lead or start_half or end_half):
+        return match.group(0)
+    hour, last = int(start), int(end)
+    if start_half:
+        half = start_half.lower()
+    elif end_half:
+        # "2 to 4 pm" is afternoon, but "10 to 12 pm" and "11 to 1 pm" start in the morning
+        crosses_noon = end_half.lower() == "pm" and hour != 12 and (last == 12 or hour > last)
+        half = "am" if crosses_noon else end_half.lower()
+    else:
+        half = "am" if 7 <= hour <= 11 else "pm"
+    return f"at {hour}:{minute or '00'} {half}"
+
+
 def _hour(match: re.Match[str]) -> str:
     hour = int(match.group(1))
     return f"at {hour}:{match.group(2) or '00'} {'am' if 7 <= hour <= 11 else 'pm'}"
@@ -270,7 +295,8 @@ def _hour(match: re.Match[str]) -> str:
 
 def when(text: str, now: datetime) -> When | None:
     """Preferred days and times, relative to ``now`` (local, timezone-aware) — e.g. 'next Tuesday afternoon'."""
-    text = _BARE_HOUR.sub(_hour, _DOTTED.sub(r"\1m", _SHORTHAND.sub("tomorrow", text)))
+    text = _DOTTED.sub(r"\1m", _SHORTHAND.sub("tomorrow", text))
+    text = _BARE_HOUR.sub(_hour, _RANGE.sub(_range, text))
     part: PartOfDay = "any"
     for name, pattern in _PARTS.items():
         if pattern.search(text) and name != "any":
