@@ -66,6 +66,14 @@ def test_the_guides_new_customer_gives_several_facts_at_once() -> None:
         ("Friday 10-12 pm works", date(2026, 3, 13), time(10), "morning"),
         ("monday 11 to 1 pm", date(2026, 3, 16), time(11), "morning"),
         ("Wednesday 8am to 10am", date(2026, 3, 11), time(8), "morning"),
+        # a weekday is the next such day whatever hours stand beside it; a day of the month is this month's
+        ("sometime after 3 on Wednesday", date(2026, 3, 11), time(15), "afternoon"),
+        ("thurs 1pm-3pm", date(2026, 3, 12), time(13), "afternoon"),
+        ("Wednesday morning around 9", date(2026, 3, 11), time(9), "morning"),
+        ("Thursday the 12th", date(2026, 3, 12), None, "any"),
+        ("could you come on the 20th at 10am", date(2026, 3, 20), time(10), "morning"),
+        ("the 20th in the afternoon", date(2026, 3, 20), None, "afternoon"),
+        ("on the 2nd", date(2026, 4, 2), None, "any"),
     ],
 )
 def test_days_and_times_relative_to_the_business_clock(
@@ -127,3 +135,8 @@ def test_any_us_phone_format_is_read_as_ten_digits(parts: tuple[int, int, int, i
     a, b, c, d, e = parts
     text = "you can reach me at " + shape.format(a=a, b=b, c=c, d=d, e=e) + " thanks"
     assert extract(text, NOW).phones == [f"{a}{b:02d}{c}{d:02d}{e:04d}"]
+
+
+@pytest.mark.parametrize("text", ["the 3rd", "the 2nd one works", "the 3rd please", "2nd one"])
+def test_an_ordinal_alone_picks_an_offer_and_is_no_date(text: str) -> None:
+    assert extract(text, NOW).when is None

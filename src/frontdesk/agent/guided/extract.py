@@ -4,6 +4,7 @@ yes/no, and corrections — several facts per message, with typos tolerated wher
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -256,8 +257,66 @@ def address(text: str) -> Address | None:
 # "at 8" or "at 2:30" without am/pm: read as the working-hours time people mean (7–11 morning, 12–6
 # afternoon); dateparser alone takes "Wednesday at 10" for October
 _BARE_HOUR = re.compile(
-    r"\bat\s+(1[0-2]|0?[1-9])(?::([0-5]\d))?(?![\d:])(?!\s*(?:o'?clock\s*)?(?:[ap]\.?m\b))", re.I
+    r"\b(?:at|around|about|after|by)\s+(1[0-2]|0?[1-9])(?::([0-5]\d))?(?![\d:])"
+    r"(?!\s*(?:st|nd|rd|th)\b)(?!\s*(?:o'?clock\s*)?(?:[ap]\.?m\b))",
+    re.I,
 )
+
+# A weekday without a date ("Thursday", "thurs 1pm", "sometime after 3 on Wednesday") is the next such day;
+# dateparser reads the hours beside it as dates ("Thursday the 10th" became October). A day of the month or
+# a month stays with dateparser.
+_WEEKDAY = re.compile(
+    r"\b(mon|monday|tue|tues|tuesday|wed|weds|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|"
+    r"sun|sunday)\b\.?",
+    re.I,
+)
+_WEEKDAY_NUMBER = {name: n for n, names in enumerate(
+    [("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "weds", "wednesday"),
+     ("thu", "thur", "thurs", "thursday"), ("fri", "friday"), ("sat", "saturday"), ("sun", "sunday")]
+) for name in names}  # fmt: skip
+_DATED = re.compile(
+    r"\b(today|tomorrow|tonight)\b|\d{1,2}/\d{1,2}|\b\d{1,2}(?:st|nd|rd|th)\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+    r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b",
+    re.I,
+)
+# "on the 15th", "Thursday the 10th", "the 15th in the morning": a day of this month (or the next, once it
+# is past), not a choice among offered windows ("the 2nd one", "the 3rd")
+_ORDINAL_DAY = re.compile(
+    r"\bthe\s+(3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:one|option|window|slot|choice|time|opening)s?\b)",
+    re.I,
+)
+_MONTH_NAME = re.compile(
+    r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
+    r"september|october|november|december)\b|\d{1,2}/\d{1,2}",
+    re.I,
+)
+
+
+def _day_of_month(number: int, today: date) -> date | None:
+    """The next date with this day of the month, from ``today`` on."""
+    year, month = today.year, today.month
+    for _ in range(3):
+        with contextlib.suppress(ValueError):
+            candidate = date(year, month, number)
+            if candidate >= today:
+                return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+_CLOCK = re.compile(r"\b(1[0-2]|0?[1-9])(?::([0-5]\d))?\s*([ap])m\b|\b(noon)\b", re.I)
+
+
+def _clock(text: str) -> time | None:
+    """The first time of day in ``text`` ("2:30 pm", "9am", "noon"), after the hours were normalised."""
+    found = _CLOCK.search(text)
+    if found is None:
+        return None
+    if found.group(4):
+        return time(12)
+    hour = int(found.group(1)) % 12 + (12 if found.group(3).lower() == "p" else 0)
+    return time(hour, int(found.group(2) or 0))
 
 
 _DOTTED = re.compile(r"\b([ap])\.m\b\.?", re.I)  # "11 a.m." is "11 am" (dateparser misreads the dots)
@@ -309,8 +368,29 @@ def when(text: str, now: datetime) -> When | None:
             start += timedelta(days=7)
         earliest = max(start, now.date())
         return When(earliest, start + timedelta(days=6), None, part, week.group(0))
+    ordinal = _ORDINAL_DAY.search(text)
+    dated = bool(re.search(r"\bon\s+the\s+\d", text, re.I) or _WEEKDAY.search(text))
+    if (
+        ordinal is not None
+        and not _MONTH_NAME.search(text)
+        and (dated or part != "any" or _clock(text) is not None)  # "the 3rd" alone picks an offer
+    ):
+        day = _day_of_month(int(ordinal.group(1)), now.date())
+        if day is not None:
+            at = _clock(text)
+            if at is not None and part == "any":
+                part = "morning" if at.hour < 12 else ("afternoon" if at.hour < 17 else "evening")
+            return When(day, day, at, part, ordinal.group(0))
     if not _DAYISH.search(text):
         return When(part=part, text=text) if part != "any" else None
+    weekday = _WEEKDAY.search(text)
+    if weekday is not None and not _DATED.search(text):
+        target = _WEEKDAY_NUMBER[weekday.group(1).lower()]
+        day = now.date() + timedelta(days=(target - now.weekday()) % 7 or 7)  # the same day: next week's
+        at = _clock(text)
+        if at is not None and part == "any":
+            part = "morning" if at.hour < 12 else ("afternoon" if at.hour < 17 else "evening")
+        return When(day, day, at, part, weekday.group(0))
     settings = {
         "RELATIVE_BASE": now.replace(tzinfo=None),
         "PREFER_DATES_FROM": "future",
