@@ -93,3 +93,25 @@ async def test_the_next_turn_continues_from_the_stored_state(
     assert turns[1].tool_runs == []  # the history shows the lookup already happened
     conversation = await store.get_conversation(conversation_id)
     assert conversation is not None and len(conversation.model_history) > 4
+
+
+async def test_the_stored_history_leaves_out_the_instructions_each_turn_rebuilds(
+    receptionist: Receptionist, store: ConversationStore
+) -> None:
+    seen: list[str | None] = []
+
+    def model(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        seen.append(info.instructions)
+        return scripted(messages, info)
+
+    receptionist.parts.model = FunctionModel(model)
+    conversation_id = await receptionist.start()
+    await receptionist.answer(conversation_id, "Hi, this is Robert Johnson, 555-123-4567")
+    await receptionist.answer(conversation_id, "Thanks!")
+
+    # every request of both turns was sent with the business's instructions, the verified state included
+    assert len(seen) == 3 and all(text and "Capital City Home Services" in text for text in seen)
+    assert seen[-1] is not None and "verified" in seen[-1].lower()
+    conversation = await store.get_conversation(conversation_id)
+    assert conversation is not None and len(conversation.model_history) == 6
+    assert all(not message.get("instructions") for message in conversation.model_history)

@@ -12,6 +12,7 @@ is released only after it passed grounding.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 import time
@@ -21,7 +22,7 @@ from typing import Any
 
 import httpx
 from pydantic_ai.exceptions import AgentRunError
-from pydantic_ai.messages import ModelMessage, ModelMessagesTypeAdapter
+from pydantic_ai.messages import ModelMessage, ModelMessagesTypeAdapter, ModelRequest
 from pydantic_ai.models import Model
 
 from frontdesk.agent.escalation import EscalateEmergency
@@ -209,7 +210,9 @@ class Receptionist:
             p.store,
             outcome.text,
             guard_state=state.model_dump(mode="json"),
-            model_history=ModelMessagesTypeAdapter.dump_python(outcome.messages, mode="json"),
+            model_history=ModelMessagesTypeAdapter.dump_python(
+                _without_instructions(outcome.messages), mode="json"
+            ),
             outcome_tags=all_tags if all_tags != sorted(conversation.outcome_tags or []) else None,
         )
         await queue.put(
@@ -329,6 +332,16 @@ class _NoNotifier:
     async def notify(self, notice: Notice, on_call: OnCall | None) -> bool:
         log.error("no on-call notifier is configured; emergency not delivered: %s", notice.summary)
         return False
+
+
+def _without_instructions(messages: Sequence[ModelMessage]) -> list[ModelMessage]:
+    """The history as stored: every turn builds its instructions afresh and a model reads only the newest
+    request's, so the copies on earlier requests (about four fifths of a booking's history, written again
+    with every turn) are left out."""
+    return [
+        dataclasses.replace(m, instructions=None) if isinstance(m, ModelRequest) and m.instructions else m
+        for m in messages
+    ]
 
 
 def _escalated(
