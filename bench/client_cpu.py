@@ -26,10 +26,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from engine import sandbox_process
 
 from frontdesk.sandbox.config import DEMO_APP_KEY, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT
-from frontdesk.servicetitan import ServiceTitanClient, ServiceTitanSettings
+from frontdesk.servicetitan import ServiceTitanClient
 from frontdesk.servicetitan.client import MAX_CONNECTIONS
+from frontdesk.servicetitan.doctor import sandbox_settings
 
 Call = Callable[[int], Awaitable[None]]
+LIMITS = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS)
 
 
 async def measure(call: Call, calls: int) -> float:
@@ -47,18 +49,8 @@ async def measure(call: Call, calls: int) -> float:
 
 
 async def frontdesk(url: str, calls: int, stock: bool) -> float:
-    settings = ServiceTitanSettings(
-        _env_file=None,
-        tenant_id=DEMO_TENANT,
-        client_id=DEMO_CLIENT_ID,
-        client_secret=DEMO_CLIENT_SECRET,
-        app_key=DEMO_APP_KEY,
-        environment="sandbox",  # type: ignore[arg-type]
-        api_url=url,
-        rate_limit_per_second=10**6,
-    )
-    limits = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS)
-    transport = httpx.AsyncHTTPTransport(limits=limits) if stock else None
+    settings = sandbox_settings(url).model_copy(update={"rate_limit_per_second": 10**6})
+    transport = httpx.AsyncHTTPTransport(limits=LIMITS) if stock else None
     async with ServiceTitanClient(settings, transport=transport) as st:
 
         async def call(i: int) -> None:
@@ -68,8 +60,7 @@ async def frontdesk(url: str, calls: int, stock: bool) -> float:
 
 
 async def bare(url: str, calls: int) -> float:
-    limits = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS)
-    async with httpx.AsyncClient(base_url=url, limits=limits) as http:
+    async with httpx.AsyncClient(base_url=url, limits=LIMITS) as http:
         token = (
             await http.post(
                 "/connect/token",

@@ -93,11 +93,10 @@ class ExportIterator(Generic[T]):
                 head = _head(raw)
                 if head is not None and head[0] and head[1] == self.continue_from:
                     head = None  # the same token again: only the parsed batch tells whether it is the end
-                known = head is not None
                 if head is not None:  # download the next batch while this one is parsed and used
                     ahead = self._follow(*head)
                 batch = self._parse(raw)
-                if not known:
+                if head is None:
                     ahead = self._follow(batch.has_more, batch.continue_from, bool(batch.data))
                 yield batch
                 if batch.continue_from:

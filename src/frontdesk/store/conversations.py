@@ -109,10 +109,9 @@ class ConversationStore:
         self._ids = ids
         self._redactor = redactor
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
-        # SQLite has one writer at a time; queueing writes here avoids "database is locked" within a process.
-        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-        # an in-memory database is one shared connection: a read beside a write would share its transaction
-        self._shared_connection = isinstance(engine.pool, StaticPool)
+        # An in-memory database is one shared connection, used through aiosqlite: a read or write beside a
+        # write would share its transaction, so they queue here.
+        self._write_lock = asyncio.Lock() if isinstance(engine.pool, StaticPool) else None
         # A SQLite file is also opened with the plain sqlite3 driver, and a turn's statements run on it right
         # here, between two awaits: SQLite takes well under a millisecond for them, less than the trips to a
         # worker thread would cost (aiosqlite makes one per statement, and under load each waits for the
@@ -146,21 +145,20 @@ class ConversationStore:
                 raise ValueError("a schema can only be given for PostgreSQL")
             plain_schema_name(schema)
             options["connect_args"] = {"server_settings": {"search_path": schema}}
-        options.update(json_serializer=_json_text, json_deserializer=orjson.loads)
-        engine = create_async_engine(target, **options)
+        json_codec = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
+        engine = create_async_engine(target, **options, **json_codec)
         sqlite_file: Engine | None = None
         if is_sqlite(target):
-            pragmas = _sqlite_pragmas(in_memory=is_memory(target))
-            event.listen(engine.sync_engine, "connect", pragmas)
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas(in_memory=is_memory(target)))
             if not is_memory(target):
                 sqlite_file = create_engine(
                     target.set(drivername="sqlite+pysqlite"),
                     connect_args={"timeout": 30, "check_same_thread": False},
-                    json_serializer=_json_text,
-                    json_deserializer=orjson.loads,
+                    **json_codec,
                 )
-                event.listen(sqlite_file, "connect", pragmas)
-                event.listen(sqlite_file, "connect", _no_automatic_checkpoints)
+                # its commits run on the event loop: checkpoints (which wait for the disk) are
+                # _copy_back_wal's
+                event.listen(sqlite_file, "connect", _sqlite_pragmas(in_memory=False, checkpoints=False))
         try:
             await migrate(engine, schema=schema)
         except BaseException:
@@ -191,45 +189,34 @@ class ConversationStore:
 
     async def _transaction(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` (Core statements on a sync connection) in one write transaction that commits on
-        success: on a SQLite file at once, on this thread; elsewhere through the async driver."""
+        success."""
+        result = await self._run(work, write=True)
         if self._sqlite_file is not None:
-            assert self._write_lock is not None
-            async with self._write_lock:
-                result = self._in_sqlite_file(work)
             self._writes += 1
             if self._writes % CHECKPOINT_EVERY == 0 and (self._checkpoint is None or self._checkpoint.done()):
                 self._checkpoint = asyncio.create_task(asyncio.to_thread(self._copy_back_wal))
-            return result
-        async with contextlib.AsyncExitStack() as stack:
-            if self._write_lock is not None:
-                await stack.enter_async_context(self._write_lock)
-            writer = await stack.enter_async_context(self.engine.begin())
-            return await writer.run_sync(work)
-        raise AssertionError("unreachable")  # pragma: no cover - the stack does not swallow errors
+        return result
 
-    def _in_sqlite_file(self, work: Callable[[Connection], T]) -> T:
-        assert self._sqlite_file is not None
-        with self._sqlite_file.begin() as connection:
-            return work(connection)
+    async def _read(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` (Core reads on a sync connection)."""
+        return await self._run(work, write=False)
+
+    async def _run(self, work: Callable[[Connection], T], *, write: bool) -> T:
+        if self._sqlite_file is not None:  # at once, on this thread: nothing else can interleave
+            with self._sqlite_file.begin() if write else self._sqlite_file.connect() as connection:
+                return work(connection)
+        async with contextlib.AsyncExitStack() as stack:
+            if self._write_lock is not None:  # in-memory SQLite: one shared connection
+                await stack.enter_async_context(self._write_lock)
+            driver = await stack.enter_async_context(self.engine.begin() if write else self.engine.connect())
+            return await driver.run_sync(work)
+        raise AssertionError("unreachable")  # pragma: no cover - the stack does not swallow errors
 
     def _copy_back_wal(self) -> None:
         """Copy the WAL's pages into the database file, without waiting for readers or blocking writers."""
         assert self._sqlite_file is not None
         with self._sqlite_file.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-
-    async def _read(self, work: Callable[[Connection], T]) -> T:
-        """Run ``work`` (Core reads on a sync connection): at once on a SQLite file, else through the async
-        driver."""
-        if self._sqlite_file is not None:
-            with self._sqlite_file.connect() as connection:
-                return work(connection)
-        async with contextlib.AsyncExitStack() as stack:
-            if self._shared_connection and self._write_lock is not None:
-                await stack.enter_async_context(self._write_lock)
-            reader = await stack.enter_async_context(self.engine.connect())
-            return await reader.run_sync(work)
-        raise AssertionError("unreachable")  # pragma: no cover
 
     # --- conversations ----------------------------------------------------------------------------
 
@@ -524,10 +511,12 @@ def _write_tags(connection: Connection, conversation_id: str, state: dict[str, A
         )
 
 
-def _sqlite_pragmas(*, in_memory: bool) -> Callable[[Any, Any], None]:
+def _sqlite_pragmas(*, in_memory: bool, checkpoints: bool = True) -> Callable[[Any, Any], None]:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        if not checkpoints:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")  # readers do not wait for the writer
             # With WAL this cannot corrupt the file; a power cut may lose the last commits, an app crash none.
@@ -541,14 +530,6 @@ def _json_text(value: Any) -> str:
     """JSON columns are written with orjson: a turn's model history and exchanges are most of what a turn
     stores, and the standard library took several times longer to encode them."""
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
-
-
-def _no_automatic_checkpoints(dbapi_connection: Any, _record: Any) -> None:
-    """The connections that write on the event loop leave checkpoints (which wait for the disk) to
-    ``_copy_back_wal``."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA wal_autocheckpoint=0")
-    cursor.close()
 
 
 def _size(value: Any) -> int:

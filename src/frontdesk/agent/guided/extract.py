@@ -265,19 +265,22 @@ _BARE_HOUR = re.compile(
 # A weekday without a date ("Thursday", "thurs 1pm", "sometime after 3 on Wednesday") is the next such day;
 # dateparser reads the hours beside it as dates ("Thursday the 10th" became October). A day of the month or
 # a month stays with dateparser.
-_WEEKDAY = re.compile(
-    r"\b(mon|monday|tue|tues|tuesday|wed|weds|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|"
-    r"sun|sunday)\b\.?",
+_WEEKDAY_NAMES = [
+    ("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "weds", "wednesday"),
+    ("thu", "thur", "thurs", "thursday"), ("fri", "friday"), ("sat", "saturday"), ("sun", "sunday"),
+]  # fmt: skip
+_WEEKDAY_NUMBER = {name: number for number, names in enumerate(_WEEKDAY_NAMES) for name in names}
+_WEEKDAY = re.compile(rf"\b({'|'.join(_WEEKDAY_NUMBER)})\b\.?", re.I)
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"  # [a-z]* after one takes the full name
+# a month named on its own ("may" left out: it is more often the verb)
+_MONTH_NAME = re.compile(
+    r"\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|january|february|march|april|june|july|august|"
+    r"september|october|november|december)\b|\d{1,2}/\d{1,2}",
     re.I,
 )
-_WEEKDAY_NUMBER = {name: n for n, names in enumerate(
-    [("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "weds", "wednesday"),
-     ("thu", "thur", "thurs", "thursday"), ("fri", "friday"), ("sat", "saturday"), ("sun", "sunday")]
-) for name in names}  # fmt: skip
 _DATED = re.compile(
-    r"\b(today|tomorrow|tonight)\b|\d{1,2}/\d{1,2}|\b\d{1,2}(?:st|nd|rd|th)\b|"
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
-    r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b",
+    rf"\b(today|tomorrow|tonight)\b|\d{{1,2}}/\d{{1,2}}|\b\d{{1,2}}(?:st|nd|rd|th)\b|"
+    rf"\b(?:{_MONTHS})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})[a-z]*\b",
     re.I,
 )
 # "on the 15th", "Thursday the 10th", "the 15th in the morning": a day of this month (or the next, once it
@@ -286,11 +289,7 @@ _ORDINAL_DAY = re.compile(
     r"\bthe\s+(3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:one|option|window|slot|choice|time|opening)s?\b)",
     re.I,
 )
-_MONTH_NAME = re.compile(
-    r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
-    r"september|october|november|december)\b|\d{1,2}/\d{1,2}",
-    re.I,
-)
+_ON_THE = re.compile(r"\bon\s+the\s+\d", re.I)
 
 
 def _day_of_month(number: int, today: date) -> date | None:
@@ -331,6 +330,11 @@ _RANGE = re.compile(
 )
 
 
+def _working_half(hour: int) -> str:
+    """am or pm for an hour said without one: the working-hours reading (7–11 morning, 12–6 afternoon)."""
+    return "am" if 7 <= hour <= 11 else "pm"
+
+
 def _range(match: re.Match[str]) -> str:
     lead, start, minute, start_half, end, end_half = match.groups()
     if not (lead or start_half or end_half):
@@ -343,13 +347,13 @@ def _range(match: re.Match[str]) -> str:
         crosses_noon = end_half.lower() == "pm" and hour != 12 and (last == 12 or hour > last)
         half = "am" if crosses_noon else end_half.lower()
     else:
-        half = "am" if 7 <= hour <= 11 else "pm"
+        half = _working_half(hour)
     return f"at {hour}:{minute or '00'} {half}"
 
 
 def _hour(match: re.Match[str]) -> str:
     hour = int(match.group(1))
-    return f"at {hour}:{match.group(2) or '00'} {'am' if 7 <= hour <= 11 else 'pm'}"
+    return f"at {hour}:{match.group(2) or '00'} {_working_half(hour)}"
 
 
 def when(text: str, now: datetime) -> When | None:
@@ -368,29 +372,24 @@ def when(text: str, now: datetime) -> When | None:
             start += timedelta(days=7)
         earliest = max(start, now.date())
         return When(earliest, start + timedelta(days=6), None, part, week.group(0))
+    at = _clock(text)
+    weekday = _WEEKDAY.search(text)
     ordinal = _ORDINAL_DAY.search(text)
-    dated = bool(re.search(r"\bon\s+the\s+\d", text, re.I) or _WEEKDAY.search(text))
     if (
         ordinal is not None
         and not _MONTH_NAME.search(text)
-        and (dated or part != "any" or _clock(text) is not None)  # "the 3rd" alone picks an offer
+        # "the 3rd" alone picks an offered window
+        and (weekday is not None or _ON_THE.search(text) or part != "any" or at is not None)
     ):
         day = _day_of_month(int(ordinal.group(1)), now.date())
         if day is not None:
-            at = _clock(text)
-            if at is not None and part == "any":
-                part = "morning" if at.hour < 12 else ("afternoon" if at.hour < 17 else "evening")
-            return When(day, day, at, part, ordinal.group(0))
+            return _on(day, at, part, ordinal.group(0))
     if not _DAYISH.search(text):
         return When(part=part, text=text) if part != "any" else None
-    weekday = _WEEKDAY.search(text)
     if weekday is not None and not _DATED.search(text):
         target = _WEEKDAY_NUMBER[weekday.group(1).lower()]
         day = now.date() + timedelta(days=(target - now.weekday()) % 7 or 7)  # the same day: next week's
-        at = _clock(text)
-        if at is not None and part == "any":
-            part = "morning" if at.hour < 12 else ("afternoon" if at.hour < 17 else "evening")
-        return When(day, day, at, part, weekday.group(0))
+        return _on(day, at, part, weekday.group(0))
     settings = {
         "RELATIVE_BASE": now.replace(tzinfo=None),
         "PREFER_DATES_FROM": "future",
@@ -405,12 +404,16 @@ def when(text: str, now: datetime) -> When | None:
         return When(part=part) if part != "any" else None
     raw, value = hits[0]
     has_time = bool(re.search(r"\d\s*(?:am|pm|a\.m|p\.m)|\d:\d{2}|\bnoon\b|\bat\s+\d", raw, re.I))
-    at = value.time() if has_time else None
-    if at is not None and part == "any":
-        part = "morning" if at.hour < 12 else ("afternoon" if at.hour < 17 else "evening")
     day = value.date()
     if day < now.date():
         day += timedelta(days=7)
+    return _on(day, value.time() if has_time else None, part, raw)
+
+
+def _on(day: date, at: time | None, part: PartOfDay, raw: str) -> When:
+    """A visit on ``day``, at ``at`` if given (which then tells the part of the day when none was said)."""
+    if at is not None and part == "any":
+        part = "morning" if at.hour < 12 else ("afternoon" if at.hour < 17 else "evening")
     return When(day, day, at, part, raw)
 
 
