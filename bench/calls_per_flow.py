@@ -9,7 +9,13 @@ and counts the ServiceTitan API requests (token requests not included) seen on t
 Each flow runs once to warm the reference cache (job types, campaigns, technicians…), then is measured in
 a fresh conversation. Prints a table of goal and measured calls, then each tool run's requests.
 
-Usage: python bench/calls_per_flow.py [--detail]
+Calls that do not depend on each other run at once, so a flow waits for fewer round trips than it makes
+calls. Every request here is held for ``--network-ms`` (default 100, about what one ServiceTitan call
+takes from a server in the same region) before the sandbox answers; the table gives the round trips on
+the flow's critical path, the time the flow spent waiting for ServiceTitan, and what the same calls would
+take one after another.
+
+Usage: python bench/calls_per_flow.py [--detail] [--network-ms MS]
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,16 +50,36 @@ YES = "yes, please"
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
-    """Counts the API requests (not token requests) that reach the sandbox."""
+    """Counts the API requests (not token requests) that reach the sandbox, and when each ran.
 
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+    Each request is held for ``delay`` seconds first, standing in for the network and ServiceTitan.
+    """
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, delay: float) -> None:
         self.inner = inner
+        self.delay = delay
         self.api_calls = 0
+        self.spans: list[tuple[float, float]] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if not request.url.path.startswith("/connect/"):
-            self.api_calls += 1
-        return await self.inner.handle_async_request(request)
+        if request.url.path.startswith("/connect/"):
+            return await self.inner.handle_async_request(request)
+        self.api_calls += 1
+        began = time.perf_counter()
+        await asyncio.sleep(self.delay)
+        response = await self.inner.handle_async_request(request)
+        self.spans.append((began, time.perf_counter()))
+        return response
+
+
+def round_trips(spans: list[tuple[float, float]]) -> int:
+    """The longest chain of requests each of which started after the one before had ended."""
+    chain: list[int] = []
+    ordered = sorted(spans)
+    for i, (start, _) in enumerate(ordered):
+        before = [chain[j] for j in range(i) if ordered[j][1] <= start]
+        chain.append(1 + max(before, default=0))
+    return max(chain, default=0)
 
 
 @dataclass
@@ -126,11 +153,15 @@ async def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--detail", action="store_true", help="list each request of the measured runs")
+    parser.add_argument(
+        "--network-ms", type=float, default=100.0, help="time each request is held (default 100)"
+    )
     options = parser.parse_args()
 
     clock = FrozenClock(NOW)
     app = create_app(SandboxConfig(customers=60, seed=7, rate_limit_per_second=10**6), clock=clock)
-    counter = CountingTransport(httpx.ASGITransport(app=app))
+    delay = options.network_ms / 1000
+    counter = CountingTransport(httpx.ASGITransport(app=app), delay)
     settings = ServiceTitanSettings(
         _env_file=None,
         tenant_id=DEMO_TENANT,
@@ -194,20 +225,29 @@ async def main() -> int:
         }
         for flow in flows.values():  # warm-up: fills the reference cache, signs in
             await flow(0)
-        measured: dict[str, tuple[int, Conversation]] = {}
+        measured: dict[str, tuple[int, int, float, Conversation]] = {}
         for name, flow in flows.items():
             before = counter.api_calls
+            counter.spans.clear()
             talk = await flow(1)
-            measured[name] = (counter.api_calls - before, talk)
+            waited = sum(run.elapsed for run in talk.runs)
+            calls = counter.api_calls - before
+            measured[name] = (calls, round_trips(counter.spans), waited, talk)
 
-    print(f"{'flow':<28}{'goal':>6}{'measured':>10}  tool calls (requests)")
-    for name, (calls, talk) in measured.items():
+    print(f"each request held {options.network_ms:g} ms; token requests not counted")
+    print(
+        f"{'flow':<28}{'goal':>6}{'calls':>7}{'round trips':>13}{'waited':>9}{'one by one':>12}"
+        "  tool calls (requests)"
+    )
+    for name, (calls, trips, waited, talk) in measured.items():
         goal = GOALS[name]
         steps = ", ".join(f"{run.tool_id}{'✓' if 'confirmation_id' in run.arguments else ''} ({len(run.exchanges)})"
                           for run in talk.runs)  # fmt: skip
-        print(f"{name:<28}{goal:>6}{calls:>10}  {steps}")
+        print(
+            f"{name:<28}{goal:>6}{calls:>7}{trips:>13}{waited:>8.2f}s{calls * delay:>11.2f}s  {steps}"
+        )
     if options.detail:
-        for name, (_, talk) in measured.items():
+        for name, (*_, talk) in measured.items():
             print(f"\n{name}")
             for run in talk.runs:
                 print(f"  {run.tool_id}: {', '.join(path_of(run)) or '-'}")

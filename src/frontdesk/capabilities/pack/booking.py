@@ -20,9 +20,17 @@ from frontdesk.capabilities.pack import recall, scheduling, words
 from frontdesk.capabilities.pack import windows as w
 from frontdesk.capabilities.pack.visits import ensure_own, reference
 from frontdesk.capabilities.pack.windows import Window
+from frontdesk.capabilities.together import together
 from frontdesk.capabilities.tool import Fact, Tool, ToolContext, ToolResult
 from frontdesk.servicetitan.errors import NotFound
-from frontdesk.servicetitan.models import Address, Appointment, Job, JobType, Location
+from frontdesk.servicetitan.models import (
+    Address,
+    Appointment,
+    AppointmentAssignment,
+    Job,
+    JobType,
+    Location,
+)
 
 CREATED_FACTOR = "created_here"  # how a customer created in this conversation counts as verified
 
@@ -216,12 +224,17 @@ def _priority(ctx: ToolContext, job_type: JobType, emergency: bool) -> str:
     return job_type.priority if job_type.priority in ("Low", "Normal", "High", "Urgent") else "Normal"
 
 
-async def plan_booking(ctx: ToolContext, args: dict[str, Any], *, recheck: bool = True) -> Plan | ToolResult:
-    """Resolve and check a booking; a ToolResult says why it cannot go ahead.
+@dataclass
+class _Asked:
+    """What a booking asks for, resolved from the arguments before any window is checked."""
 
-    Without ``recheck`` (a proposal) a window offered minutes ago counts as open; with it, ServiceTitan's
-    capacity is asked again.
-    """
+    job_type: JobType
+    campaign_id: int
+    location: Location
+    start: datetime
+
+
+async def _resolve(ctx: ToolContext, args: dict[str, Any]) -> _Asked | ToolResult:
     customer_id = int(args["customerId"])
     ensure_own(ctx, customer_id)
     job_type = await scheduling.job_type_for(ctx, args["jobType"])
@@ -248,11 +261,30 @@ async def plan_booking(ctx: ToolContext, args: dict[str, Any], *, recheck: bool 
         start = w.parse_instant_local(args["windowStart"], ctx.profile.zone)
     except ValueError as exc:
         return ToolResult.error(f"{exc}. Pass the windowStart of a window from getAvailableTimeSlots.")
-    window = None if recheck else recall.offered(ctx, job_type.id, start)
+    return _Asked(job_type, campaign_id, location, start)
+
+
+async def plan_booking(ctx: ToolContext, args: dict[str, Any], *, recheck: bool = True) -> Plan | ToolResult:
+    """Resolve and check a booking; a ToolResult says why it cannot go ahead.
+
+    Without ``recheck`` (a proposal) a window offered minutes ago counts as open; with it, ServiceTitan's
+    capacity is asked again.
+    """
+    asked = await _resolve(ctx, args)
+    if isinstance(asked, ToolResult):
+        return asked
+    return await _planned(ctx, args, asked, recheck=recheck)
+
+
+async def _planned(
+    ctx: ToolContext, args: dict[str, Any], asked: _Asked, *, recheck: bool
+) -> Plan | ToolResult:
+    job_type = asked.job_type
+    window = None if recheck else recall.offered(ctx, job_type.id, asked.start)
     if window is None:
-        window = await scheduling.window_at(ctx, job_type, start)
+        window = await scheduling.window_at(ctx, job_type, asked.start)
     if window is None:
-        return await taken(ctx, job_type, start)
+        return await taken(ctx, job_type, asked.start)
     technician_id = technician_name = None
     if args.get("technician"):
         technician = await scheduling.technician_named(ctx, args["technician"])
@@ -267,9 +299,9 @@ async def plan_booking(ctx: ToolContext, args: dict[str, Any], *, recheck: bool 
     return Plan(
         job_type=job_type,
         business_unit_id=job_type.business_unit_ids[0],
-        campaign_id=campaign_id,
+        campaign_id=asked.campaign_id,
         priority=_priority(ctx, job_type, bool(args.get("emergency"))),
-        location=location,
+        location=asked.location,
         window=window,
         technician_id=technician_id,
         technician_name=technician_name,
@@ -295,56 +327,59 @@ async def taken(ctx: ToolContext, job_type: JobType, start: datetime, done: str 
     )
 
 
-async def existing_visit(
-    ctx: ToolContext, customer_id: int, plan: Plan, *, ask: bool = True
+def booked_here(
+    ctx: ToolContext, customer_id: int, job_type: JobType, location: Location
 ) -> ToolResult | None:
-    """A refusal when the customer already has an open job of this type at this location.
-
-    The jobs this conversation booked are remembered and checked first. Without ``ask`` (a proposal)
-    nothing else is; nor for a customer created in this conversation, who has no other jobs.
-    """
+    """A refusal when this conversation booked this customer a job of this type at this location."""
     for mine in recall.booked_here(ctx, customer_id):
-        if mine.get("jobTypeId") == plan.job_type.id and mine.get("locationId") == plan.location.id:
+        if mine.get("jobTypeId") == job_type.id and mine.get("locationId") == location.id:
             number = str(mine.get("jobNumber") or mine.get("jobId"))
             return ToolResult(
                 status="refused",
-                message=f"Job #{number} for {plan.job_type.name} at this address was booked earlier in "
+                message=f"Job #{number} for {job_type.name} at this address was booked earlier in "
                 "this conversation; a second job for the same visit was not booked. Offer to reschedule "
                 "that one instead.",
                 data={"jobNumber": mine.get("jobNumber"), "jobId": mine.get("jobId")},
                 facts=[Fact(kind="job_number", value=number, forms=[f"#{number}"])],
             )
-    if not ask or customer_id in ctx.state.created_customer_ids:
-        return None
-    page = await ctx.client.jpm.jobs.list(
-        customer_id=customer_id, location_id=plan.location.id, page_size=200
-    )
-    for job in page.data:
-        if job.job_type_id == plan.job_type.id and job.job_status in words.OPEN_JOB_STATUSES:
-            when = ""
-            facts = [
-                Fact(kind="job_number", value=job.job_number or str(job.id), forms=[f"#{job.job_number}"])
-            ]
-            if job.first_appointment_id:
-                try:
-                    visit = await ctx.client.jpm.appointments.get(job.first_appointment_id)
-                except NotFound:
-                    visit = None
-                start = (visit.arrival_window_start or visit.start) if visit else None
-                if visit is not None and start is not None:
-                    when = f" ({_visit_window(visit, ctx)})"
-                    facts.append(
-                        words.window_fact(start, visit.arrival_window_end or visit.end, ctx.profile.zone)
-                    )
-            return ToolResult(
-                status="refused",
-                message=f"The customer already has job #{job.job_number} for {plan.job_type.name} at this "
-                f"address{when}; a second job for the same visit was not booked. Tell them, and offer to "
-                "reschedule that one instead.",
-                data={"jobNumber": job.job_number, "jobId": job.id},
-                facts=facts,
-            )
     return None
+
+
+async def open_job(ctx: ToolContext, customer_id: int, job_type: JobType, location: Location) -> Job | None:
+    """The customer's open job of this type at this location in ServiceTitan, if any.
+
+    Not asked for a customer created in this conversation: nobody else knows their id yet.
+    """
+    if customer_id in ctx.state.created_customer_ids:
+        return None
+    page = await ctx.client.jpm.jobs.list(customer_id=customer_id, location_id=location.id, page_size=200)
+    for job in page.data:
+        if job.job_type_id == job_type.id and job.job_status in words.OPEN_JOB_STATUSES:
+            return job
+    return None
+
+
+async def existing_visit(ctx: ToolContext, job: Job, job_type: JobType) -> ToolResult:
+    """The refusal for an open job of the same kind, with its arrival window when it has one."""
+    when = ""
+    facts = [Fact(kind="job_number", value=job.job_number or str(job.id), forms=[f"#{job.job_number}"])]
+    if job.first_appointment_id:
+        try:
+            visit = await ctx.client.jpm.appointments.get(job.first_appointment_id)
+        except NotFound:
+            visit = None
+        start = (visit.arrival_window_start or visit.start) if visit else None
+        if visit is not None and start is not None:
+            when = f" ({_visit_window(visit, ctx)})"
+            facts.append(words.window_fact(start, visit.arrival_window_end or visit.end, ctx.profile.zone))
+    return ToolResult(
+        status="refused",
+        message=f"The customer already has job #{job.job_number} for {job_type.name} at this "
+        f"address{when}; a second job for the same visit was not booked. Tell them, and offer to "
+        "reschedule that one instead.",
+        data={"jobNumber": job.job_number, "jobId": job.id},
+        facts=facts,
+    )
 
 
 def _visit_window(visit: Appointment, ctx: ToolContext) -> str:
@@ -394,12 +429,13 @@ class CreateAppointment(Tool):
         return f"{self.id}:plan:{digest(self.id, args)}"
 
     async def prepare(self, ctx: ToolContext, args: dict[str, Any]) -> ToolResult | None:
-        # an open job of the same kind is looked for when the booking runs (it must be then anyway)
+        # an open job of the same kind in ServiceTitan is looked for when the booking runs (it must be
+        # then anyway); one this conversation booked is known without asking
         ctx.extra.pop(self._key(args), None)
         plan = await plan_booking(ctx, args, recheck=False)
         if not isinstance(plan, Plan):
             return plan
-        blocked = await existing_visit(ctx, int(args["customerId"]), plan, ask=False)
+        blocked = booked_here(ctx, int(args["customerId"]), plan.job_type, plan.location)
         if blocked is None:  # the runner asks for the summary next: it reuses this plan
             ctx.extra[self._key(args)] = plan
         return blocked
@@ -422,12 +458,22 @@ class CreateAppointment(Tool):
 
     async def run(self, ctx: ToolContext, args: dict[str, Any]) -> ToolResult:
         customer_id = int(args["customerId"])
-        plan = await plan_booking(ctx, args)  # fresh: the window may have filled since the proposal
-        if not isinstance(plan, Plan):
-            return plan
-        blocked = await existing_visit(ctx, customer_id, plan)
+        asked = await _resolve(ctx, args)
+        if isinstance(asked, ToolResult):
+            return asked
+        blocked = booked_here(ctx, customer_id, asked.job_type, asked.location)
         if blocked is not None:
             return blocked
+        # asked afresh, at once: the window may have filled since the proposal, and another channel or
+        # the office may have booked the same visit meanwhile
+        plan, other = await together(
+            _planned(ctx, args, asked, recheck=True),
+            open_job(ctx, customer_id, asked.job_type, asked.location),
+        )
+        if not isinstance(plan, Plan):
+            return plan
+        if other is not None:
+            return await existing_visit(ctx, other, plan.job_type)
         window = plan.window
         need = timedelta(seconds=plan.job_type.duration or 0) or (window.end - window.start)
         appointment: dict[str, Any] = {
@@ -449,8 +495,12 @@ class CreateAppointment(Tool):
             "appointments": [appointment],
         }
         created = await ctx.client.jpm.jobs.create(body)
-        # report what ServiceTitan holds, read back, never what we asked for (one call is worth it)
-        stored = await ctx.client.jpm.jobs.get(created.id)
+        # report what ServiceTitan holds, read back, never what we asked for: the job and its visit are
+        # read at once (the create answer names the visit)
+        stored, visit = await together(
+            ctx.client.jpm.jobs.get(created.id),
+            first_visit(ctx, created, assigned=plan.technician_id is not None),
+        )
         recall.remember_booking(
             ctx,
             customer_id,
@@ -461,10 +511,30 @@ class CreateAppointment(Tool):
                 "locationId": plan.location.id,
             },
         )
-        return await booked(ctx, stored, plan.job_type, assigned=plan.technician_id is not None)
+        if visit is None or visit[0].id != stored.first_appointment_id:  # not what the create said
+            visit = await first_visit(ctx, stored, assigned=plan.technician_id is not None)
+        return await booked(ctx, stored, plan.job_type, visit)
 
 
-async def booked(ctx: ToolContext, job: Job, job_type: JobType, *, assigned: bool = True) -> ToolResult:
+Visit = tuple[Appointment, list[AppointmentAssignment]]
+
+
+async def first_visit(ctx: ToolContext, job: Job, *, assigned: bool) -> Visit | None:
+    """A job's first appointment, and its technicians when the booking named one (both read at once).
+
+    A new job has technicians only when the booking named one; otherwise dispatch assigns them later.
+    """
+    if not job.first_appointment_id:
+        return None
+    appointment = ctx.client.jpm.appointments.get(job.first_appointment_id)
+    if not assigned:
+        return await appointment, []
+    listing = ctx.client.dispatch.appointment_assignments.list(appointment_ids=[job.first_appointment_id])
+    read, rows = await together(appointment, listing)
+    return read, rows.data
+
+
+async def booked(ctx: ToolContext, job: Job, job_type: JobType, visit: Visit | None) -> ToolResult:
     """What ServiceTitan now holds for a new job, as data and facts (read back, not assumed)."""
     zone = ctx.profile.zone
     number = job.job_number or str(job.id)
@@ -479,19 +549,13 @@ async def booked(ctx: ToolContext, job: Job, job_type: JobType, *, assigned: boo
         "jobType": job_type.name,
         "priority": job.priority,
     }
-    if job.first_appointment_id:
-        visit = await ctx.client.jpm.appointments.get(job.first_appointment_id)
-        start = visit.arrival_window_start or visit.start
+    if visit is not None:
+        appointment, assignments = visit
+        start = appointment.arrival_window_start or appointment.start
         if start is not None:
-            end = visit.arrival_window_end or visit.end
+            end = appointment.arrival_window_end or appointment.end
             facts.append(words.window_fact(start, end, zone))
             data["window"] = words.window(start, end, zone)
-        # a new job has technicians only when the booking named one; otherwise dispatch assigns them later
-        assignments = (
-            (await ctx.client.dispatch.appointment_assignments.list(appointment_ids=[visit.id])).data
-            if assigned
-            else []
-        )
         names = []
         for item in assignments:
             if item.active is False:

@@ -15,6 +15,7 @@ from frontdesk.capabilities.pack.visits import (
     visits_of,
     zone,
 )
+from frontdesk.capabilities.together import collect, together
 from frontdesk.capabilities.tool import Fact, Tool, ToolContext, ToolResult
 from frontdesk.servicetitan.models import Job
 
@@ -50,7 +51,10 @@ class GetCustomerJobs(Tool):
         customer_id = verified_customer(ctx)
         past_limit = int(args.get("pastLimit", 5))
         client = ctx.client
-        jobs = [job async for job in client.jpm.jobs.iterate(customer_id=customer_id, page_size=200)]
+        jobs, appointments = await together(
+            collect(client.jpm.jobs.iterate(customer_id=customer_id, page_size=200)),
+            collect(client.jpm.appointments.iterate(customer_id=customer_id, page_size=500)),
+        )
         for job in jobs:
             ensure_own(ctx, job.customer_id)
         upcoming = [j for j in jobs if (j.job_status or "") in words.OPEN_JOB_STATUSES]
@@ -58,12 +62,8 @@ class GetCustomerJobs(Tool):
         past.sort(key=_newest_first)
         shown_past = past[:past_limit]
         shown = [*upcoming, *shown_past]
-        appointments = [
-            a
-            async for a in client.jpm.appointments.iterate(customer_id=customer_id, page_size=500)
-            if a.job_id in {j.id for j in shown}
-        ]
-        visits = await visits_of(ctx, appointments)
+        shown_ids = {j.id for j in shown}
+        visits = await visits_of(ctx, [a for a in appointments if a.job_id in shown_ids])
         types = await job_type_names(ctx) if shown else {}
         tz = zone(ctx)
         facts: list[Fact] = []

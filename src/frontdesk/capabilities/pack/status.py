@@ -14,10 +14,12 @@ from frontdesk.capabilities.pack.visits import (
     job_facts,
     job_reference_schema,
     job_type_names,
+    job_visits,
     verified_customer,
     visits_of,
     zone,
 )
+from frontdesk.capabilities.together import collect, together
 from frontdesk.capabilities.tool import Fact, Tool, ToolContext, ToolResult
 from frontdesk.servicetitan.errors import NotFound
 
@@ -56,8 +58,7 @@ class GetJobStatus(Tool):
         if job is None:
             return ToolResult(status="not_found", message=_NO_SUCH_JOB)
         ensure_own(ctx, job.customer_id)
-        appointments = [a async for a in ctx.client.jpm.appointments.iterate(job_id=job.id, page_size=100)]
-        visits = (await visits_of(ctx, appointments)).get(job.id, [])
+        visits = await job_visits(ctx, job.id)
         tz = zone(ctx)
         data = job_data(job, (await job_type_names(ctx)).get(job.job_type_id or 0), visits, tz)
         facts = job_facts(job)
@@ -92,22 +93,17 @@ class GetTechnicianLocation(Tool):
             if job is None:
                 return ToolResult(status="not_found", message=_NO_SUCH_JOB)
             ensure_own(ctx, job.customer_id)
-            appointments = [
-                a async for a in ctx.client.jpm.appointments.iterate(job_id=job.id, page_size=100)
-            ]
+            visits = await job_visits(ctx, job.id)
             jobs = {job.id: job}
         else:
-            jobs = {
-                j.id: j
-                async for j in ctx.client.jpm.jobs.iterate(customer_id=customer_id, page_size=200)
-                if (j.job_status or "") in words.OPEN_JOB_STATUSES
-            }
-            appointments = [
-                a
-                async for a in ctx.client.jpm.appointments.iterate(customer_id=customer_id, page_size=500)
-                if a.job_id in jobs
-            ]
-        visit = self._current(ctx, [v for vs in (await visits_of(ctx, appointments)).values() for v in vs])
+            listed, appointments = await together(
+                collect(ctx.client.jpm.jobs.iterate(customer_id=customer_id, page_size=200)),
+                collect(ctx.client.jpm.appointments.iterate(customer_id=customer_id, page_size=500)),
+            )
+            jobs = {j.id: j for j in listed if (j.job_status or "") in words.OPEN_JOB_STATUSES}
+            mine = [a for a in appointments if a.job_id in jobs]
+            visits = [v for vs in (await visits_of(ctx, mine)).values() for v in vs]
+        visit = self._current(ctx, visits)
         if visit is None:
             return ToolResult(
                 status="not_found",
