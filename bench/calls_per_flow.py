@@ -243,9 +243,7 @@ async def main() -> int:
         goal = GOALS[name]
         steps = ", ".join(f"{run.tool_id}{'✓' if 'confirmation_id' in run.arguments else ''} ({len(run.exchanges)})"
                           for run in talk.runs)  # fmt: skip
-        print(
-            f"{name:<28}{goal:>6}{calls:>7}{trips:>13}{waited:>8.2f}s{calls * delay:>11.2f}s  {steps}"
-        )
+        print(f"{name:<28}{goal:>6}{calls:>7}{trips:>13}{waited:>8.2f}s{calls * delay:>11.2f}s  {steps}")
     if options.detail:
         for name, (*_, talk) in measured.items():
             print(f"\n{name}")
