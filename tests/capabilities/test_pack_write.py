@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from frontdesk.capabilities.guards.identity import grant
 from frontdesk.capabilities.pack.booking import CreateAppointment, CreateCustomer
 from frontdesk.capabilities.pack.changes import AddJobNote, CancelAppointment, RescheduleAppointment
+from frontdesk.capabilities.pack.lookup import SearchCustomers
 from frontdesk.capabilities.pack.scheduling import GetAvailableTimeSlots
 from frontdesk.capabilities.reference import ReferenceCache
 from frontdesk.capabilities.runner import ToolRunner
@@ -513,6 +514,48 @@ async def test_a_new_customer_is_created_and_books_a_leak_repair(
     assert (job["jobTypeId"], job["businessUnitId"], job["locationId"]) == (1005, 102, locations[0].id)
     unit = await st_client.settings.business_units.get(job["businessUnitId"])
     assert unit.name is not None and "Plumbing" in unit.name
+
+
+async def test_a_new_account_goes_by_the_lookup_made_minutes_before(
+    runner: ToolRunner, ctx_of: Ctx, new_state: Any, st_client: ServiceTitanClient, clock: FrozenClock
+) -> None:
+    lookup = ToolRunner([SearchCustomers()], secret=b"test")
+    said = "I'm Sarah Williams, 555-987-6543, and my kitchen sink is leaking underneath"
+    chat, text = ctx_of(new_state()), ctx_of(new_state())  # she writes on two channels
+    for ctx in (chat, text):
+        ctx.state.note_customer_message(said)
+        assert (await lookup.run(ctx, "searchCustomers", {"phone": SARAH["phone"]})).status == "not_found"
+    # the proposal and the yes both go by that answer: the yes only creates the account
+    proposal = await runner.run(chat, "createCustomer", SARAH)
+    assert proposal.proposal is not None
+    chat.state.note_customer_message("Yes, that's right")
+    yes = {**SARAH, "confirmation_id": proposal.proposal.confirmation_id}
+    assert await requests_of(runner, chat, "createCustomer", yes) == ["POST customers"]
+
+    # the other channel's lookup has grown stale by the time she asks there: the number is searched again
+    clock.advance(timedelta(minutes=11))
+    again = await runner.run(text, "createCustomer", SARAH)
+    assert again.status == "refused" and "exists already" in (again.message or "")
+    assert len((await st_client.crm.customers.list(name="Sarah Williams")).data) == 1
+
+
+async def test_a_job_read_back_without_its_visit_promises_no_time(
+    runner: ToolRunner,
+    ctx_of: Ctx,
+    robert_state: GuardState,
+    robert: tuple[int, int],
+    st_client: ServiceTitanClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read = st_client.jpm.jobs.get
+
+    async def without_visit(job_id: int) -> Any:
+        return (await read(job_id)).model_copy(update={"first_appointment_id": None})
+
+    monkeypatch.setattr(st_client.jpm.jobs, "get", without_visit)
+    done = await confirm(runner, ctx_of(robert_state), "createAppointment", booking(robert[0]))
+    assert done.status == "ok" and done.data["jobNumber"] and "window" not in done.data
+    assert not [f for f in done.facts if f.kind == "window"] and "office will call" in (done.message or "")
 
 
 async def test_a_zip_outside_the_area_is_refused(

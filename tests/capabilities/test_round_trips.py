@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -18,6 +17,7 @@ from starlette.applications import Starlette
 from frontdesk.capabilities.capture import capture_exchange
 from frontdesk.capabilities.guards.identity import grant
 from frontdesk.capabilities.pack.booking import CreateAppointment
+from frontdesk.capabilities.pack.scheduling import GetAvailableTimeSlots
 from frontdesk.capabilities.pack.status import GetJobStatus
 from frontdesk.capabilities.reference import ReferenceCache
 from frontdesk.capabilities.runner import ToolRun, ToolRunner
@@ -30,8 +30,6 @@ from frontdesk.sandbox.config import DEMO_TENANT
 from frontdesk.servicetitan import ServiceTitanClient
 from frontdesk.servicetitan.errors import NotFound
 from tests.capabilities.conftest import sandbox_settings
-
-TUESDAY_8AM = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)
 
 
 class Overlaps(httpx.AsyncBaseTransport):
@@ -81,18 +79,25 @@ def robert_ctx(client: ServiceTitanClient, profile: BusinessProfile, clock: Froz
     return ToolContext(client, profile, clock, state, ReferenceCache(client))
 
 
-async def test_the_yes_checks_window_and_open_jobs_at_once_and_reads_the_job_and_visit_at_once(
+async def test_the_yes_checks_window_and_open_jobs_at_once_and_reads_back_job_and_technician_at_once(
     client: ServiceTitanClient, wire: Overlaps, profile: BusinessProfile, clock: FrozenClock
 ) -> None:
     runs: list[ToolRun] = []
-    runner = ToolRunner([CreateAppointment()], secret=b"test", on_run=runs.append)
+    runner = ToolRunner([GetAvailableTimeSlots(), CreateAppointment()], secret=b"test", on_run=runs.append)
     ctx = robert_ctx(client, profile, clock)
+    slots = await runner.run(
+        ctx,
+        "getAvailableTimeSlots",
+        {"jobType": "HVAC Maintenance", "preferredDays": ["2026-03-10"], "technician": "Mike"},
+    )
     args: dict[str, Any] = {
         "customerId": 10000001,
         "jobType": "HVAC Maintenance",
         "summary": "Annual furnace tune-up",
-        "windowStart": TUESDAY_8AM.isoformat(),
+        "windowStart": slots.data["windows"][0]["windowStart"],
+        "technician": "Mike",
     }
+    ctx.state.note_customer_message("The first one, with Mike")
     proposal = await runner.run(ctx, "createAppointment", args)
     assert proposal.proposal is not None, proposal.for_model()
     ctx.state.note_customer_message("yes please")
@@ -101,20 +106,20 @@ async def test_the_yes_checks_window_and_open_jobs_at_once_and_reads_the_job_and
         ctx, "createAppointment", {**args, "confirmation_id": proposal.proposal.confirmation_id}
     )
     assert done.status == "ok", done.for_model()
-    job, visit = (
-        f"GET jobs/{done.data['jobId']}",
-        next(r for r in wire.order if r.startswith("GET appointments/")),
+    assert done.data["technicians"] == ["Mike Rodriguez"] and done.data["window"].startswith(
+        "Tuesday, March 10"
     )
+    job = f"GET jobs/{done.data['jobId']}"
     assert wire.together("POST capacity", "GET jobs")
-    assert wire.together(job, visit)
+    assert wire.together(job, "GET appointment-assignments")
     # the write goes alone, after both checks and before both reads
     assert wire.beside["POST jobs"] == set()
-    assert wire.order.index("POST jobs") == 2 and set(wire.order[3:]) == {job, visit}
-    # both reads of each pair are in the tool's record (the "Explanation" shows them)
-    assert sorted(
+    assert wire.order.index("POST jobs") == 2 and set(wire.order[3:]) == {job, "GET appointment-assignments"}
+    # every request of the yes is in the tool's record (the "Explanation" shows them)
+    recorded = [
         f"{e.method} {e.url.split(f'/{DEMO_TENANT}/', 1)[-1].split('?')[0]}" for e in runs[-1].exchanges
-    ) == sorted(wire.order)
-    assert done.data["window"] == "Tuesday, March 10, 8:00 AM – 10:00 AM"
+    ]
+    assert sorted(recorded) == sorted(wire.order)
 
 
 async def test_job_status_reads_visits_and_technicians_at_once(

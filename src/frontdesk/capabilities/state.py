@@ -66,8 +66,8 @@ class GuardState(BaseModel):
     def recall(self, key: str, now: datetime, max_age: timedelta) -> Any:
         """What was remembered under ``key`` if it is younger than ``max_age``, else None.
 
-        What guards a write (open capacity, an existing job, an existing account) is read afresh when the
-        write runs; remembered reads only spare the asking again of what cannot have changed meanwhile.
+        What guards a booking (open capacity, an existing job) is read afresh when the write runs;
+        remembered reads spare the asking again of what has hardly had time to change (``pack.recall``).
         """
         kept = self.remembered.get(key)
         if kept is None:

@@ -3,8 +3,9 @@
 A booking is checked when it is proposed and again when the customer has agreed, because the window may
 fill in between: the proposal may use the windows this conversation just offered and the locations its
 lookup read (see ``recall``), but the second check asks ServiceTitan afresh right before the job is
-created, for the window's capacity and for an open job of the same kind. What the customer is told
-afterwards (job number, window, technician) is read back from ServiceTitan, not from the request.
+created, for the window's capacity and for an open job of the same kind (both at once). The customer is
+told "booked" only once the job is read back from ServiceTitan: its number and status as ServiceTitan
+holds them, the technician as assigned, and the arrival window ServiceTitan accepted with the job.
 """
 
 from __future__ import annotations
@@ -92,8 +93,15 @@ class CreateCustomer(Tool):
         return None
 
     async def _duplicate(self, ctx: ToolContext, args: dict[str, Any]) -> ToolResult | None:
-        """A refusal when an account already has this phone number: that caller should be verified."""
-        page = await ctx.client.crm.customers.list(phone=phone_digits(args["phone"]), page_size=1)
+        """A refusal when an account already has this phone number: that caller should be verified.
+
+        Not asked again when this conversation's lookup found no account with the number minutes ago
+        (``recall.no_account``): the proposal and the write both go by that answer.
+        """
+        digits = phone_digits(args["phone"])
+        if recall.no_account(ctx, digits):
+            return None
+        page = await ctx.client.crm.customers.list(phone=digits, page_size=1)
         if not page.data:
             return None
         return ToolResult.refused(
@@ -102,10 +110,7 @@ class CreateCustomer(Tool):
         )
 
     async def prepare(self, ctx: ToolContext, args: dict[str, Any]) -> ToolResult | None:
-        problem = self._problem(ctx, args)
-        if problem is not None or recall.no_account(ctx, phone_digits(args["phone"])):
-            return problem  # the lookup just found no account with this number; the write checks again
-        return await self._duplicate(ctx, args)
+        return self._problem(ctx, args) or await self._duplicate(ctx, args)
 
     def _address(self, args: dict[str, Any]) -> dict[str, Any]:
         address = {
@@ -495,11 +500,11 @@ class CreateAppointment(Tool):
             "appointments": [appointment],
         }
         created = await ctx.client.jpm.jobs.create(body)
-        # report what ServiceTitan holds, read back, never what we asked for: the job and its visit are
-        # read at once (the create answer names the visit)
-        stored, visit = await together(
+        # "booked" only once the job is read back from ServiceTitan; the technician the customer asked for
+        # is read back at once, from the visit the create answer names
+        stored, assignments = await together(
             ctx.client.jpm.jobs.get(created.id),
-            first_visit(ctx, created, assigned=plan.technician_id is not None),
+            assigned_to(ctx, created.first_appointment_id if plan.technician_id is not None else None),
         )
         recall.remember_booking(
             ctx,
@@ -511,31 +516,28 @@ class CreateAppointment(Tool):
                 "locationId": plan.location.id,
             },
         )
-        if visit is None or visit[0].id != stored.first_appointment_id:  # not what the create said
-            visit = await first_visit(ctx, stored, assigned=plan.technician_id is not None)
-        return await booked(ctx, stored, plan.job_type, visit)
+        return await booked(ctx, stored, plan.job_type, plan.window, assignments)
 
 
-Visit = tuple[Appointment, list[AppointmentAssignment]]
+async def assigned_to(ctx: ToolContext, appointment_id: int | None) -> list[AppointmentAssignment]:
+    """The technicians on a visit (none asked for when the booking named nobody: dispatch assigns later)."""
+    if appointment_id is None:
+        return []
+    return (await ctx.client.dispatch.appointment_assignments.list(appointment_ids=[appointment_id])).data
 
 
-async def first_visit(ctx: ToolContext, job: Job, *, assigned: bool) -> Visit | None:
-    """A job's first appointment, and its technicians when the booking named one (both read at once).
+async def booked(
+    ctx: ToolContext,
+    job: Job,
+    job_type: JobType,
+    window: Window,
+    assignments: list[AppointmentAssignment],
+) -> ToolResult:
+    """What ServiceTitan now holds for a new job, as data and facts.
 
-    A new job has technicians only when the booking named one; otherwise dispatch assigns them later.
+    The job is as read back; the arrival window is the one ServiceTitan accepted in the same request
+    that created the job (it answers 200 only when it stored the job and its appointment).
     """
-    if not job.first_appointment_id:
-        return None
-    appointment = ctx.client.jpm.appointments.get(job.first_appointment_id)
-    if not assigned:
-        return await appointment, []
-    listing = ctx.client.dispatch.appointment_assignments.list(appointment_ids=[job.first_appointment_id])
-    read, rows = await together(appointment, listing)
-    return read, rows.data
-
-
-async def booked(ctx: ToolContext, job: Job, job_type: JobType, visit: Visit | None) -> ToolResult:
-    """What ServiceTitan now holds for a new job, as data and facts (read back, not assumed)."""
     zone = ctx.profile.zone
     number = job.job_number or str(job.id)
     facts = [
@@ -549,25 +551,27 @@ async def booked(ctx: ToolContext, job: Job, job_type: JobType, visit: Visit | N
         "jobType": job_type.name,
         "priority": job.priority,
     }
-    if visit is not None:
-        appointment, assignments = visit
-        start = appointment.arrival_window_start or appointment.start
-        if start is not None:
-            end = appointment.arrival_window_end or appointment.end
-            facts.append(words.window_fact(start, end, zone))
-            data["window"] = words.window(start, end, zone)
-        names = []
-        for item in assignments:
-            if item.active is False:
-                continue
-            name = item.technician_name
-            if name is None and item.technician_id is not None:
-                name = await reference(ctx).technician_name(item.technician_id)
-            if name:
-                names.append(name)
-                facts.append(Fact(kind="technician", value=name))
-        if names:
-            data["technicians"] = names
+    if not job.first_appointment_id:  # the job without its visit: promise no time
+        return ToolResult(
+            data=data,
+            facts=facts,
+            message="ServiceTitan holds the job but no visit on it. Tell the customer the job number and "
+            f"that the office will call to set the time ({ctx.profile.phone}).",
+        )
+    facts.append(words.window_fact(window.start, window.end, zone))
+    data["window"] = words.window(window.start, window.end, zone)
+    names = []
+    for item in assignments:
+        if item.active is False:
+            continue
+        name = item.technician_name
+        if name is None and item.technician_id is not None:
+            name = await reference(ctx).technician_name(item.technician_id)
+        if name:
+            names.append(name)
+            facts.append(Fact(kind="technician", value=name))
+    if names:
+        data["technicians"] = names
     return ToolResult(
         data=data,
         facts=facts,

@@ -1,9 +1,11 @@
 """What one conversation already read from ServiceTitan, so a later tool need not ask again.
 
 A booking conversation reads the customer's service locations when it looks them up, and the open windows
-when it offers them; proposing the booking a minute later may reuse both. Confirmed writes still check
-afresh what guards them (the window's capacity, an existing job, an existing account); see
-``GuardState.recall``. Everything is kept as plain JSON in the guard state, so it survives a restart.
+when it offers them; proposing the booking a minute later may reuse both. A confirmed booking still checks
+afresh what guards it (the window's capacity and an existing job: both change by the minute in a busy
+shop); see ``GuardState.recall``. A new account goes by the lookup that found no account with the number
+minutes before, for the proposal and the write alike: an account made for the same number in those minutes
+would be a duplicate for the office to merge, where a full window overbooks a technician. Everything is kept as plain JSON in the guard state, so it survives a restart.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from frontdesk.servicetitan.models import Location
 LOCATIONS_AGE = timedelta(minutes=30)
 # What was offered stays good enough to propose from for a few minutes; the booking re-checks it anyway.
 OFFERS_AGE = timedelta(minutes=10)
-# "No account has this number" from the lookup just made spares the new-account proposal its own search.
+# "No account has this number" from the lookup just made spares the new account a second search.
 NO_ACCOUNT_AGE = timedelta(minutes=10)
 
 
