@@ -118,6 +118,16 @@ async def test_a_post_that_got_a_503_is_not_repeated(client: ServiceTitanClient,
     assert "check before trying it again" in caught.value.advice
 
 
+async def test_a_capacity_query_is_a_post_yet_a_503_on_it_is_retried(
+    client: ServiceTitanClient, sandbox: Sandbox
+) -> None:
+    start = datetime(2026, 3, 10, 13, tzinfo=UTC)
+    faults(sandbox, FaultRule(route="/dispatch/v2/*/capacity", error_rate=1.0, status=503, limit=2))
+    answer = await client.dispatch.capacity(start, start + timedelta(hours=2))
+    assert answer.availabilities and sandbox.faults.injected == 2
+    assert sandbox.stats["Capacity_GetList"] == 3  # it only reads: asking again changes nothing
+
+
 async def test_a_post_that_got_a_429_is_retried_and_books_once(
     client: ServiceTitanClient, sandbox: Sandbox
 ) -> None:

@@ -201,9 +201,14 @@ class ServiceTitanClient:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        idempotent: bool | None = None,
     ) -> Any:
-        """Call any operation; returns the decoded JSON answer (None when the answer is empty)."""
-        response = await self.send(method, module, path, params=params, json=json)
+        """Call any operation; returns the decoded JSON answer (None when the answer is empty).
+
+        ``idempotent=True`` marks a POST that only reads (capacity): it is retried after a 5xx or a
+        timeout like a GET. By default only GET, HEAD and OPTIONS are.
+        """
+        response = await self.send(method, module, path, params=params, json=json, idempotent=idempotent)
         return decode_body(response)
 
     async def send(
@@ -214,12 +219,19 @@ class ServiceTitanClient:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        idempotent: bool | None = None,
     ) -> httpx.Response:
         """Like ``request`` but returns the successful httpx answer itself."""
         content = encode_json(json) if json is not None else None
         headers = {"Content-Type": "application/json"} if content is not None else {}
         return await self._call(
-            method.upper(), self.url(module, path), encode_params(params), content, headers, kind="api"
+            method.upper(),
+            self.url(module, path),
+            encode_params(params),
+            content,
+            headers,
+            kind="api",
+            idempotent=idempotent,
         )
 
     async def send_url(
@@ -302,13 +314,15 @@ class ServiceTitanClient:
         headers: dict[str, str],
         *,
         kind: str,
+        idempotent: bool | None = None,
     ) -> httpx.Response:
         policy = self.retry
         token_call = kind == "token"
         deadline = self._monotonic() + policy.deadline
         attempt = 0
         renewed = False
-        safe = token_call or method in SAFE_METHODS  # asking for a token twice does no harm
+        # asking for a token twice does no harm, nor does a POST that only reads
+        safe = token_call or (method in SAFE_METHODS if idempotent is None else idempotent)
         while True:
             attempt += 1
             token = None

@@ -64,7 +64,8 @@ class Dispatch:
             body["businessUnitIds"] = list(business_unit_ids)
         if job_type_id is not None:
             body["jobTypeId"] = job_type_id
-        answer = await self._client.request("POST", "dispatch", "capacity", json=body)
+        # a query sent as a POST: asking twice changes nothing, so a 5xx or a timeout is retried
+        answer = await self._client.request("POST", "dispatch", "capacity", json=body, idempotent=True)
         return CapacityResponse.model_validate(answer)
 
     async def technician_tracking(
