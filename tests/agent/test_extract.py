@@ -95,6 +95,29 @@ def test_next_week_is_a_range() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "first", "last", "part"),
+    [
+        ("early next week works", date(2026, 3, 16), date(2026, 3, 18), "any"),
+        ("beginning of next week, in the afternoon", date(2026, 3, 16), date(2026, 3, 18), "afternoon"),
+        ("sometime mid next week", date(2026, 3, 17), date(2026, 3, 19), "any"),
+        ("late next week", date(2026, 3, 19), date(2026, 3, 22), "any"),
+        ("end of the week, morning if you can", date(2026, 3, 12), date(2026, 3, 15), "morning"),
+        ("later this week", date(2026, 3, 12), date(2026, 3, 15), "any"),
+        ("early this week", date(2026, 3, 9), date(2026, 3, 11), "any"),
+    ],
+)
+def test_parts_of_a_week_are_days_not_hours(text: str, first: date, last: date, part: str) -> None:
+    found = extract(text, NOW).when
+    assert found is not None and (found.earliest, found.latest, found.part) == (first, last, part)
+
+
+def test_early_this_week_said_late_in_the_week_is_the_rest_of_it() -> None:
+    thursday = datetime(2026, 3, 12, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
+    found = extract("early this week", thursday).when
+    assert found is not None and (found.earliest, found.latest) == (date(2026, 3, 12), date(2026, 3, 15))
+
+
+@pytest.mark.parametrize(
     "text", ["I'm leaking water everywhere", "it's not working", "i'm locked out", "im freezing"]
 )
 def test_phrases_are_not_taken_for_names(text: str) -> None:

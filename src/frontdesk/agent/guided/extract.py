@@ -95,7 +95,24 @@ _PARTS: dict[PartOfDay, re.Pattern[str]] = {
     "evening": re.compile(r"\b(evening|after work|tonight|late)\b", re.I),
     "any": re.compile(r"\b(any ?time|whenever|doesn't matter|flexible)\b", re.I),
 }
-_WEEK = re.compile(r"\b(this|next|coming)\s+week\b", re.I)
+_WEEK = re.compile(
+    r"\b(?:(early|earlier|beginning of|start of|mid|middle of|late|later|end of)\s+)?(?:in\s+)?"
+    r"(this|next|coming|the)\s+week\b",
+    re.I,
+)
+# Which days of the week (Monday 0) "early next week", "mid next week", "end of this week" mean.
+_WEEK_SPAN = {"early": (0, 2), "mid": (1, 3), "late": (3, 6)}
+_WEEK_WORD = {
+    "early": "early",
+    "earlier": "early",
+    "beginning of": "early",
+    "start of": "early",
+    "mid": "mid",
+    "middle of": "mid",
+    "late": "late",
+    "later": "late",
+    "end of": "late",
+}
 _DAYISH = re.compile(
     r"\b(today|tomorrow|tonight|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|weekend|week|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|"
@@ -360,18 +377,17 @@ def when(text: str, now: datetime) -> When | None:
     """Preferred days and times, relative to ``now`` (local, timezone-aware) — e.g. 'next Tuesday afternoon'."""
     text = _DOTTED.sub(r"\1m", _SHORTHAND.sub("tomorrow", text))
     text = _BARE_HOUR.sub(_hour, _RANGE.sub(_range, text))
+    week = _WEEK.search(text)
+    if week is not None and week.group(2).lower() == "the" and not week.group(1):
+        week = None  # "during the week" says weekdays, not which week
     part: PartOfDay = "any"
+    plain = text.replace(week.group(0), " ") if week else text  # "early next week" is not the morning
     for name, pattern in _PARTS.items():
-        if pattern.search(text) and name != "any":
+        if pattern.search(plain) and name != "any":
             part = name
             break
-    week = _WEEK.search(text)
     if week:
-        start = now.date() - timedelta(days=now.weekday())
-        if week.group(1).lower() in ("next", "coming"):
-            start += timedelta(days=7)
-        earliest = max(start, now.date())
-        return When(earliest, start + timedelta(days=6), None, part, week.group(0))
+        return _week(week, part, now.date())
     at = _clock(text)
     weekday = _WEEKDAY.search(text)
     ordinal = _ORDINAL_DAY.search(text)
@@ -408,6 +424,18 @@ def when(text: str, now: datetime) -> When | None:
     if day < now.date():
         day += timedelta(days=7)
     return _on(day, value.time() if has_time else None, part, raw)
+
+
+def _week(match: re.Match[str], part: PartOfDay, today: date) -> When:
+    """This or next week, or its early, middle or late days ("end of the week" is this week's)."""
+    start = today - timedelta(days=today.weekday())
+    if match.group(2).lower() in ("next", "coming"):
+        start += timedelta(days=7)
+    first, last = _WEEK_SPAN.get(_WEEK_WORD.get((match.group(1) or "").lower(), ""), (0, 6))
+    latest = start + timedelta(days=last)
+    if latest < today:  # "early this week" said on a Thursday: the rest of this week
+        latest = start + timedelta(days=6)
+    return When(max(start + timedelta(days=first), today), latest, None, part, match.group(0))
 
 
 def _on(day: date, at: time | None, part: PartOfDay, raw: str) -> When:
