@@ -36,7 +36,22 @@ class Guide:
             call_id = f"guided-{next(self._ids)}"
             return ModelResponse(parts=[ToolCallPart(action.tool, action.args, tool_call_id=call_id)])
         text = action.text if not isinstance(action, Call) else "I'm sorry, I can't do that here."
+        if "found your account" not in text:
+            text = _welcome(transcript) + text
         return ModelResponse(parts=[TextPart(text)])
+
+
+def _welcome(transcript: transcripts.Transcript) -> str:
+    """A word of thanks when the customer's account was found this turn, the first time it was."""
+    found = [
+        o for o in transcript.outcomes if o.tool == "searchCustomers" and o.ok and o.data.get("verified")
+    ]
+    if not found or found[0].turn != transcript.turn:
+        return ""
+    customer = found[0].data.get("customer") or {}
+    name = str(customer.get("name") or "").split()
+    who = f", {name[0]}" if name and customer.get("type") != "Commercial" else ""
+    return f"Thanks{who} — I found your account. "
 
 
 def guided_model(profile: BusinessProfile, clock: Clock) -> FunctionModel:
