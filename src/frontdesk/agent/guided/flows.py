@@ -572,7 +572,7 @@ class Flows:
         if args is None:
             if m.last("getCustomerJobs") is None:
                 return Call("getCustomerJobs", {})
-            return Say("I don't see an upcoming visit to move. Do you have the job number?")
+            return self._no_visit(m, "move")
         status = m.last("getJobStatus")
         if status is None or status.args != args:
             return Call("getJobStatus", args)
@@ -602,6 +602,16 @@ class Flows:
         move = {**args, "windowStart": picked["windowStart"]}
         return self.propose(m, "rescheduleAppointment", move, "Shall I move it?")
 
+    def _no_visit(self, m: Memory, verb: str) -> Say:
+        """No open visit to change: ask for a job number once, then say so plainly and offer a new one."""
+        ask = f"I don't see an upcoming visit to {verb}. Do you have the job number?"
+        if not any(ask in text for _, text in m.transcript.replies):
+            return Say(ask)
+        return Say(
+            f"I can't find an upcoming visit on your account, so there's nothing to {verb}. If you'd like a new "
+            f"visit, tell me what needs doing and I'll find a time; our office is at {self.profile.phone} too."
+        )
+
     def cancel(self, m: Memory) -> Step:
         done = m.done("cancelAppointment")
         if done is not None:
@@ -612,7 +622,7 @@ class Flows:
         if args is None:
             if m.last("getCustomerJobs") is None:
                 return Call("getCustomerJobs", {})
-            return Say("I don't see an upcoming visit to cancel. Do you have the job number?")
+            return self._no_visit(m, "cancel")
         status = m.last("getJobStatus")
         if status is None or status.args != args:
             return Call("getJobStatus", args)  # check the job is theirs and open before reading it back

@@ -69,8 +69,8 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             3.5,
         ),
         (
-            r"\b(when|what time|what day)\s+(is|'s|are|will)\s+(my|the|our)\s+(appointment|appt|visit|tech|"
-            r"technician|service call)\b",
+            r"\b(when|what time|what day)\s*(is|'s|are|will)\s+(my|the|our)\s+(?:(?:next|upcoming|scheduled)\s+)?"
+            r"(appointment|appt|visit|tech|technician|service call)\b",
             3.0,
         ),
         (
@@ -79,6 +79,11 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             3.0,
         ),
         (r"\b(where|eta)\b.{0,30}\b(tech|technician|plumber|electrician|guy)\b", 3.0),
+        (
+            r"\b(do|did) (i|we) (still )?have\b.{0,30}\b(appointment|appt|visit|someone|a tech|anything)\b.{0,20}"
+            r"\b(scheduled|booked|coming( up)?|set up|on the books)\b",
+            3.0,
+        ),
         (r"\b(on (his|her|their) way|running late|still coming|arriv(e|al|ing))\b", 2.0),
         (r"\b(my|the)\s+(job|appointment|visit|work order)\b", 1.0),
         (r"\bjob\s*(number|no\.?|#)\b", 1.5),
@@ -121,7 +126,8 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
         ),
         (
             r"\b(broken|not working|isn'?t working|doesn'?t work|won'?t (turn on|start|work)|stopped working|"
-            r"leak[a-z]*|clog+ed|dripping|no hot water|blowing (warm|cold)|making (a )?noise|tripp[a-z]*|"
+            r"leak[a-z]*|clog+ed|dripping|no hot water|blowing (warm|cold)|making (an? )?([a-z]+ )?(noise|sound)|"
+            r"rattl[a-z]*|squeal[a-z]*|grinding|banging|tripp[a-z]*|"
             r"flicker[a-z]*|keeps? (running|tripping|leaking|turning off|shutting off|beeping)|won'?t (drain|"
             r"flush|heat|cool|turn off)|not (draining|heating|cooling|flushing))\b",
             2.0,
