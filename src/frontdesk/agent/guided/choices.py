@@ -13,6 +13,12 @@ from frontdesk.agent.guided.memory import Memory
 
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
              "fifth": 4, "5th": 4, "last": -1, "earliest": 0}  # fmt: skip
+# "Whatever is soonest": the earliest window offered, however it is put.
+_SOONEST = re.compile(
+    r"\b(soonest|earliest|first available|asap|as soon as (possible|you can)|the sooner the better|"
+    r"whichever (is|comes) (first|sooner|soonest))\b",
+    re.I,
+)
 _PHONE_OR_EMAIL = re.compile(r"(\+?1?[\s.(-]*\d{3}[\s.)-]*\d{3}[\s.-]*\d{4})|([\w.+-]+@[\w-]+\.[\w.]+)")
 
 
@@ -47,6 +53,10 @@ def pick(m: Memory, windows: list[dict[str, Any]]) -> dict[str, Any] | None:
     if not windows:
         return None
     text = m.transcript.latest.lower()
+    if _SOONEST.search(text) and not re.search(r"\b(not|no|don'?t)\b.{0,20}\b(soonest|earliest|first)", text):
+        dated = [(start, w) for w in windows if (start := _start(w)) is not None]
+        if dated:
+            return min(dated, key=lambda pair: pair[0])[1]
     for word, index in _ORDINALS.items():
         if re.search(rf"\b{word}\b", text) and (
             re.search(r"\b(one|window|slot|option|time|please|works)\b", text) or len(text.split()) <= 3
