@@ -57,7 +57,9 @@ class Flows:
             return self.handoff(m, "repeated_failure")  # asked the same thing twice already
         if isinstance(step, Say) and said and said[-1].endswith(step.text):
             # the same words twice in a row read like a machine stuck in a loop
-            return Say(f"Sorry, I still need this to go on. {step.text}")
+            if m.latest.answer == "yes" and "?" in step.text:  # a yes to "which one?"
+                return Say(f"Sorry, which one do you mean? {step.text}")
+            return Say(f"Sorry, I didn't quite follow. {step.text}")
         return step
 
     def _decide(self, m: Memory) -> Step:
@@ -462,12 +464,12 @@ class Flows:
 
     def handoff(self, m: Memory, reason: str) -> Step:
         if "handOff" not in self.tools:
-            return Say(replies.handoff(None, self.profile))
+            return Say(replies.handoff(None, self.profile, reason))
         outcome = m.last("handOff")
         if outcome is None:
             summary = " / ".join(m.transcript.customer[-4:])[:900]
             return Call("handOff", {"reason": reason, "summary": summary})
-        return Say(replies.handoff(outcome.result, self.profile))
+        return Say(replies.handoff(outcome.result, self.profile, str(outcome.args.get("reason") or reason)))
 
     # --- questions ---------------------------------------------------------------------------------
 

@@ -274,13 +274,23 @@ def urgent_intro(instructions: str, said: str = "") -> str:
     return text
 
 
-def handoff(result: dict[str, Any] | None, profile: BusinessProfile) -> str:
+# Why the conversation goes to a person, said first: the customer should hear they were understood.
+_HANDOFF_LEADS = {
+    "billing_dispute": "I'm sorry about that. A charge you disagree with or a refund needs a person on our team. ",
+    "frustration": "I'm sorry for the trouble. ",
+    "repeated_failure": "I'm sorry I couldn't sort this out here. ",
+    "asked_for_person": "Of course. ",
+}
+
+
+def handoff(result: dict[str, Any] | None, profile: BusinessProfile, reason: str | None = None) -> str:
+    lead = _HANDOFF_LEADS.get(reason or "", "")
     if result and (result.get("data") or {}).get("notified"):
         return (
-            "I've passed our conversation to a person on our team; they'll pick it up here or call you back "
-            f"shortly. If it's urgent, you can also call us at {profile.phone}."
+            f"{lead}I've passed our conversation to a person on our team; they'll pick it up here or call you "
+            f"back shortly. If it's urgent, you can also call us at {profile.phone}."
         )
-    return f"Let me get you to a person: please call us at {profile.phone} and our team will help you."
+    return f"{lead}Let me get you to a person: please call us at {profile.phone} and our team will help you."
 
 
 def unsure(profile: BusinessProfile) -> str:
