@@ -20,6 +20,8 @@ def knowledge() -> Knowledge:
     [
         ("Do you serve Chatham?", "service-area.md", "Chatham"),
         ("What are your hours on Saturday?", "hours.md", "9:00 AM"),
+        ("What are your hours?", "hours.md", "8:00 AM to 6:00 PM"),
+        ("do you work weekends?", "hours.md", "Saturday from"),
         ("How much is an after-hours emergency visit?", "emergencies.md", "$189"),
         ("Is there a warranty on repairs?", "warranty.md", "one-year"),
         ("Can I pay with a credit card or finance it?", "payment.md", "financing"),

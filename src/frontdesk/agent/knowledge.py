@@ -24,6 +24,21 @@ _STOPWORDS = sorted(
 )  # fmt: skip
 
 
+# Customers ask in their words, documents answer in the business's: a question's everyday word also
+# searches for the words a company's page would use ("weekends" -> Saturday, Sunday; "hours" -> open).
+_ALSO = [
+    (re.compile(r"\b(hours?|open|opening|close|closing|closed)\b", re.I), "hours open office"),
+    (re.compile(r"\bweekends?\b", re.I), "saturday sunday"),
+    (re.compile(r"\b(cost|costs|price|prices|pricing|charge|how much)\b", re.I), "price cost fee"),
+    (re.compile(r"\b(pay|paying)\b", re.I), "payment"),
+]
+
+
+def _widened(question: str) -> str:
+    extra = [words for pattern, words in _ALSO if pattern.search(question)]
+    return " ".join([question, *extra])
+
+
 @dataclass(frozen=True)
 class Passage:
     source: str  # file name, e.g. "payment.md"
@@ -70,7 +85,8 @@ class Knowledge:
         self._index = bm25s.BM25()
         self._stemmer = Stemmer.Stemmer("english")  # "financing" finds "finance", "fees" finds "fee"
         if passages:
-            corpus = [f"{p.section} {p.text}" for p in passages]
+            # a section is found by its document's title too ("Office hours" over "Holidays")
+            corpus = [f"{p.title} {p.section} {p.text}" for p in passages]
             self._index.index(self._tokens(corpus), show_progress=False)
 
     def _tokens(self, texts: list[str]) -> Any:
@@ -85,7 +101,7 @@ class Knowledge:
     def search(self, query: str, k: int = 3, min_score: float = 1.0) -> list[Passage]:
         if not self.passages or not query.strip():
             return []
-        tokens = self._tokens([query])
+        tokens = self._tokens([_widened(query)])
         if not tokens.vocab:
             return []
         k = min(k, len(self.passages))

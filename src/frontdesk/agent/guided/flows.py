@@ -55,8 +55,9 @@ class Flows:
         said = [text for turn, text in m.transcript.replies if turn < m.transcript.turn]
         if isinstance(step, Say) and len(said) >= 2 and all(s.endswith(step.text) for s in said[-2:]):
             return self.handoff(m, "repeated_failure")  # asked the same thing twice already
-        if isinstance(step, Say) and said and said[-1].endswith(step.text):
-            # the same words twice in a row read like a machine stuck in a loop
+        if isinstance(step, Say) and said and said[-1].endswith(step.text) and not m.asks_question:
+            # the same words twice in a row read like a machine stuck in a loop (unless a new question
+            # has the same answer)
             if m.latest.answer == "yes" and "?" in step.text:  # a yes to "which one?"
                 return Say(f"Sorry, which one do you mean? {step.text}")
             return Say(f"Sorry, I didn't quite follow. {step.text}")

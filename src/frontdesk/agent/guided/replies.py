@@ -339,7 +339,9 @@ def knowledge(passages: Sequence[dict[str, Any]], profile: BusinessProfile, ques
     scored = []
     for order, passage in enumerate(passages):
         pieces = _pieces(str(passage.get("text", "")))
-        best = max((_fit(p, terms, price) for p in pieces), default=0.0)
+        # a passage answers by its heading too: "hours" names "Office hours", though its text says "8:00 AM"
+        heading = str(passage.get("source", ""))
+        best = max((_fit(f"{heading} {p}", terms, price) for p in pieces), default=0.0)
         scored.append((-best, order, passage, pieces))
     _, _, chosen, pieces = min(scored, key=lambda item: (item[0], item[1]))
     text = str(chosen.get("text", "")).strip()
