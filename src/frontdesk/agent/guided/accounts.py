@@ -108,18 +108,24 @@ def invoices(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+_BILLED = {"annual": "annually", "annually": "annually", "yearly": "annually", "semiannual": "twice a year",
+           "semiannually": "twice a year", "quarterly": "quarterly", "monthly": "monthly"}  # fmt: skip
+
+
 def memberships(data: dict[str, Any]) -> str:
     plans = [p for p in data.get("memberships") or [] if isinstance(p, dict)]
     if not plans:
         return "I don't see a membership on your account."
     lines = ["Here's the membership on your account:" if len(plans) == 1 else "Your memberships:"]
     for plan in plans:
-        line = f"- {plan.get('description') or 'Membership'}: {plan.get('status', 'on file')}"
+        lines.append(f"- {str(plan.get('description') or 'Membership').strip()}")
+        state = str(plan.get("status") or "on file").capitalize()
         if plan.get("from") or plan.get("to"):
-            line += f" ({plan.get('from', '…')} to {plan.get('to', 'ongoing')})"
+            state += f" from {plan.get('from', '…')} to {plan.get('to', 'ongoing')}"
         if plan.get("billing"):
-            line += f", billed {plan['billing']}"
-        lines.append(line)
+            billing = str(plan["billing"])
+            state += f", billed {_BILLED.get(billing.lower(), billing)}"
+        lines.append(f"  {state}.")
     return "\n".join(lines)
 
 
