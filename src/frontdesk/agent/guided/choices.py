@@ -48,6 +48,12 @@ def _start(window: dict[str, Any]) -> datetime | None:
         return None
 
 
+def names_one(text: str) -> bool:
+    """The message names one of the options offered ("make it the second one", "the soonest")."""
+    lowered = text.lower()
+    return bool(_SOONEST.search(lowered)) or any(re.search(rf"\b{word}\b", lowered) for word in _ORDINALS)
+
+
 def pick(m: Memory, windows: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The offered window the latest message chooses, if it clearly chooses one."""
     if not windows:

@@ -136,6 +136,7 @@ class Flows:
             if (
                 answer == "no"
                 and not (m.latest.when or m.latest.address or m.latest.names or m.latest.phones)
+                and not choices.names_one(t.latest)  # "no, make it the second one": a new choice
                 and m.reading.top in (None, "cancel", "book")
                 and not m.reading.has("reschedule")
             ):
