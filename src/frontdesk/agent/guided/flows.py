@@ -316,9 +316,18 @@ class Flows:
             return step
         if any(turn >= m.goal_from for turn, _ in m.transcript.replies):
             return step
-        return Say(
-            replies.urgent_intro(urgent.trigger.instructions, " ".join(m.goal_texts)) + "\n\n" + step.text
+        escalated = next(
+            (
+                o
+                for o in reversed(m.transcript.outcomes)
+                if o.tool == "escalateEmergency" and o.args.get("emergency") == urgent.trigger.name and o.ok
+            ),
+            None,
         )
+        intro = replies.urgent_intro(
+            urgent.trigger.instructions, " ".join(m.goal_texts), escalated.data if escalated else None
+        )
+        return Say(intro + "\n\n" + step.text)
 
     def new_customer(self, m: Memory) -> Step | None:
         if m.customer_id is not None:

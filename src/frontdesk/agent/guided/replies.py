@@ -264,13 +264,15 @@ def safety(instructions: str, escalation: dict[str, Any] | None, profile: Busine
 _WATER_AND_POWER = re.compile(r"\b(panel|outlet|outlets|breaker|electric\w*|wires?|wiring)\b", re.I)
 
 
-def urgent_intro(instructions: str, said: str = "") -> str:
+def urgent_intro(instructions: str, said: str = "", escalation: dict[str, Any] | None = None) -> str:
     text = f"I'm sorry you're dealing with that — let's get someone out quickly. In the meantime: {instructions.strip()}"
     if _WATER_AND_POWER.search(said):
         text += (
             " Keep away from water near the electrical panel or outlets and don't touch anything electrical; "
             "if water has reached them, leave that area and call 911."
         )
+    if escalation and escalation.get("notified") and escalation.get("onCall"):
+        text += f"\n\nI've also alerted our {escalation['onCall']}, who can reach out if it can't wait."
     return text
 
 
