@@ -19,6 +19,10 @@ _SOONEST = re.compile(
     r"whichever (is|comes) (first|sooner|soonest))\b",
     re.I,
 )
+# "2", "#2", "option 2" as the whole answer: the second option listed ("2 pm" is a time, not this).
+_NUMBERED = re.compile(
+    r"^\s*(?:(?:option|number|no\.?|the)\s*)?#?\s*([1-9])(?:st|nd|rd|th)?\s*(?:one|please)?\s*[.!]?\s*$", re.I
+)
 _PHONE_OR_EMAIL = re.compile(r"(\+?1?[\s.(-]*\d{3}[\s.)-]*\d{3}[\s.-]*\d{4})|([\w.+-]+@[\w-]+\.[\w.]+)")
 
 
@@ -51,7 +55,9 @@ def _start(window: dict[str, Any]) -> datetime | None:
 def names_one(text: str) -> bool:
     """The message names one of the options offered ("make it the second one", "the soonest")."""
     lowered = text.lower()
-    return bool(_SOONEST.search(lowered)) or any(re.search(rf"\b{word}\b", lowered) for word in _ORDINALS)
+    return bool(_SOONEST.search(lowered) or _NUMBERED.match(lowered)) or any(
+        re.search(rf"\b{word}\b", lowered) for word in _ORDINALS
+    )
 
 
 def pick(m: Memory, windows: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -63,6 +69,10 @@ def pick(m: Memory, windows: list[dict[str, Any]]) -> dict[str, Any] | None:
         dated = [(start, w) for w in windows if (start := _start(w)) is not None]
         if dated:
             return min(dated, key=lambda pair: pair[0])[1]
+    numbered = _NUMBERED.match(text)
+    if numbered:
+        index = int(numbered.group(1)) - 1
+        return windows[index] if index < len(windows) else None
     for word, index in _ORDINALS.items():
         if re.search(rf"\b{word}\b", text) and (
             re.search(r"\b(one|window|slot|option|time|please|works)\b", text) or len(text.split()) <= 3

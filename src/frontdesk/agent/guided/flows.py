@@ -55,7 +55,8 @@ class Flows:
         said = [text for turn, text in m.transcript.replies if turn < m.transcript.turn]
         if isinstance(step, Say) and len(said) >= 2 and all(s.endswith(step.text) for s in said[-2:]):
             return self.handoff(m, "repeated_failure")  # asked the same thing twice already
-        if isinstance(step, Say) and said and said[-1].endswith(step.text) and not m.asks_question:
+        asked = m.asks_question or m.transcript.latest.rstrip().endswith("?")
+        if isinstance(step, Say) and said and said[-1].endswith(step.text) and not asked:
             # the same words twice in a row read like a machine stuck in a loop (unless a new question
             # has the same answer)
             if m.latest.answer == "yes" and "?" in step.text:  # a yes to "which one?"
@@ -69,6 +70,8 @@ class Flows:
             return Say(replies.unsure(self.profile))
         if m.triage_now is not None and m.triage_now.life_safety:
             return self.life_safety(m)
+        if intents.asks_if_human(t.latest) and not m.reading.has("book"):
+            return Say(replies.not_a_person(self.profile))
         if intents.disputes_bill(t.latest):
             return self.handoff(m, "billing_dispute")
         if intents.frustrated(t.latest):

@@ -225,6 +225,18 @@ _DISPUTE = re.compile(
 )
 
 
+_ASKS_IF_HUMAN = re.compile(
+    r"\b(are you|is (this|that)|am i (talking|speaking|chatting|texting) (to|with))\s+(a |an )?"
+    r"(real |actual |live )?(person|human|people|bot|robot|ai|a\.i\.|computer|machine|automated|recording)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_if_human(text: str) -> bool:
+    """ "Is this a real person?", "am I talking to a bot?": a question to answer truthfully, not a request."""
+    return bool(_ASKS_IF_HUMAN.search(normalise(text)))
+
+
 def frustrated(text: str) -> bool:
     """The customer is upset with us: a person should take over rather than the model carrying on."""
     return bool(_FRUSTRATED.search(normalise(text)))

@@ -276,6 +276,14 @@ def urgent_intro(instructions: str, said: str = "", escalation: dict[str, Any] |
     return text
 
 
+def not_a_person(profile: BusinessProfile) -> str:
+    return (
+        f"No — I'm the virtual assistant of {profile.name}, an AI, not a person. I can book a visit, check on an "
+        "appointment or a technician, and look up your bill or service history. If you'd rather talk to "
+        "someone, just say so and I'll get a person on our team to follow up."
+    )
+
+
 # Why the conversation goes to a person, said first: the customer should hear they were understood.
 _HANDOFF_LEADS = {
     "billing_dispute": "I'm sorry about that. A charge you disagree with or a refund needs a person on our team. ",
