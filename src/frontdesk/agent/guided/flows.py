@@ -74,6 +74,8 @@ class Flows:
             return Say(replies.not_a_person(self.profile))
         if intents.disputes_bill(t.latest):
             return self.handoff(m, "billing_dispute")
+        if intents.changes_account(t.latest):
+            return self.handoff(m, "other", "account_change")
         if intents.frustrated(t.latest):
             return self.handoff(m, "frustration")
         failed = [o for o in t.this_turn() if o.tool in WRITES and "confirmation_id" in o.args and not o.ok]
@@ -476,14 +478,16 @@ class Flows:
             replies.safety(triage.trigger.instructions, outcome.data if outcome else None, self.profile)
         )
 
-    def handoff(self, m: Memory, reason: str) -> Step:
+    def handoff(self, m: Memory, reason: str, why: str | None = None) -> Step:
+        """Hand the conversation to a person; ``why`` picks the words said first (default: the reason)."""
         if "handOff" not in self.tools:
-            return Say(replies.handoff(None, self.profile, reason))
+            return Say(replies.handoff(None, self.profile, why or reason))
         outcome = m.last("handOff")
         if outcome is None:
             summary = " / ".join(m.transcript.customer[-4:])[:900]
             return Call("handOff", {"reason": reason, "summary": summary})
-        return Say(replies.handoff(outcome.result, self.profile, str(outcome.args.get("reason") or reason)))
+        said = why or str(outcome.args.get("reason") or reason)
+        return Say(replies.handoff(outcome.result, self.profile, said))
 
     # --- questions ---------------------------------------------------------------------------------
 

@@ -237,6 +237,19 @@ def asks_if_human(text: str) -> bool:
     return bool(_ASKS_IF_HUMAN.search(normalise(text)))
 
 
+_ACCOUNT_CHANGE = re.compile(
+    r"\b(update|change|correct)\b.{0,25}\b(my|our|the)\s+(billing |home |mailing |service )?"
+    r"(address|phone( number)?|number on (file|the account)|e-?mail( address)?|name on the account|card on file)\b"
+    r"|\bi(?:'ve| have)? moved\b",
+    re.IGNORECASE,
+)
+
+
+def changes_account(text: str) -> bool:
+    """The customer wants their account's details changed, which no tool here does: a person must."""
+    return bool(_ACCOUNT_CHANGE.search(normalise(text)))
+
+
 def frustrated(text: str) -> bool:
     """The customer is upset with us: a person should take over rather than the model carrying on."""
     return bool(_FRUSTRATED.search(normalise(text)))
