@@ -111,6 +111,15 @@ def test_parts_of_a_week_are_days_not_hours(text: str, first: date, last: date, 
     assert found is not None and (found.earliest, found.latest, found.part) == (first, last, part)
 
 
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [("2 to 4 pm please", time(14, 0)), ("3pm works", time(15, 0)), ("around noon?", time(12, 0))],
+)
+def test_a_time_without_a_day_names_no_day(text: str, at: time) -> None:
+    found = extract(text, NOW).when
+    assert found is not None and (found.earliest, found.latest, found.at) == (None, None, at)
+
+
 def test_early_this_week_said_late_in_the_week_is_the_rest_of_it() -> None:
     thursday = datetime(2026, 3, 12, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
     found = extract("early this week", thursday).when

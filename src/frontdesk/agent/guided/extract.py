@@ -391,6 +391,9 @@ def when(text: str, now: datetime) -> When | None:
     at = _clock(text)
     weekday = _WEEKDAY.search(text)
     ordinal = _ORDINAL_DAY.search(text)
+    if at is not None and weekday is None and ordinal is None and not _NAMES_A_DAY.search(text):
+        # "2 to 4 pm please": a time with no day keeps whatever days were asked for or offered
+        return _on(None, at, part, _clock_text(text))
     if (
         ordinal is not None
         and not _MONTH_NAME.search(text)
@@ -438,7 +441,15 @@ def _week(match: re.Match[str], part: PartOfDay, today: date) -> When:
     return When(max(start + timedelta(days=first), today), latest, None, part, match.group(0))
 
 
-def _on(day: date, at: time | None, part: PartOfDay, raw: str) -> When:
+_NAMES_A_DAY = re.compile(rf"\b(today|tomorrow|tonight|weekend|{_MONTHS})[a-z]*\b|\d{{1,2}}/\d{{1,2}}", re.I)
+
+
+def _clock_text(text: str) -> str:
+    found = _CLOCK.search(text)
+    return found.group(0) if found else text
+
+
+def _on(day: date | None, at: time | None, part: PartOfDay, raw: str) -> When:
     """A visit on ``day``, at ``at`` if given (which then tells the part of the day when none was said)."""
     if at is not None and part == "any":
         part = "morning" if at.hour < 12 else ("afternoon" if at.hour < 17 else "evening")

@@ -85,7 +85,8 @@ class Flows:
         if answered is not None:
             return answered
         goal = m.goal
-        if m.reading.small_talk_only and (goal is None or not m.reading.has("greeting")):
+        introduced = bool(m.latest.phones or m.latest.names)  # "Hello, I'm Robert Johnson, 555-…"
+        if m.reading.small_talk_only and not introduced and (goal is None or not m.reading.has("greeting")):
             return Say(self.small_talk(m))
         if m.asks_question and goal not in (None, "question"):
             return self.question(m)

@@ -127,14 +127,15 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
         (
             r"\b(broken|not working|isn'?t working|doesn'?t work|won'?t (turn on|start|work)|stopped working|"
             r"leak[a-z]*|clog+ed|dripping|no hot water|blowing (warm|cold)|making (an? )?([a-z]+ )?(noise|sound)|"
-            r"rattl[a-z]*|squeal[a-z]*|grinding|banging|tripp[a-z]*|"
+            r"rattl[a-z]*|squeal[a-z]*|grinding|banging|jammed|stuck|seized|tripp[a-z]*|"
             r"flicker[a-z]*|keeps? (running|tripping|leaking|turning off|shutting off|beeping)|won'?t (drain|"
             r"flush|heat|cool|turn off)|not (draining|heating|cooling|flushing))\b",
             2.0,
         ),
         (
             r"\b(furnace|ac|a/c|air conditioner|heat pump|water heater|toilet|sink|drain|faucet|pipe|outlet|"
-            r"breaker|panel|thermostat|hvac)\b",
+            r"breaker|panel|thermostat|hvac|disposal|dishwasher|sump pump|boiler|water softener|ceiling fan|"
+            r"light fixture|switch|gfci)\b",
             0.8,
         ),
         (r"\b(tune-?up|maintenance)\b", 1.5),

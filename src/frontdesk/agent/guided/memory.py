@@ -176,6 +176,8 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
         elif top in TASKS and top != goal and (strong or goal is None):
             goal, goal_from = top, index
             memory.when = found.when  # a new task starts without the old task's preferred days
+        elif goal is None and top is None and found.when is not None and _ASKS_FOR_TIME.search(text):
+            goal, goal_from = "book", index  # "can you do next Monday at 3?": a time asked for is a visit
         useful = bool(
             found.names or found.phones or found.emails or found.address or found.zip_code
             or found.job_numbers or found.when or found.answer != "unclear" or top is not None
@@ -203,8 +205,18 @@ _CHOICE = re.compile(
 _BARE_DAY = re.compile(r"\b(this|next|coming|today|tomorrow|\d{1,2}/\d{1,2}|\d{1,2}(st|nd|rd|th)\b)", re.I)
 
 
+_ASKS_FOR_TIME = re.compile(
+    r"\b(can (you|someone|somebody|a tech) (do|come|make it|be here)|are you (free|available)|availab\w*|"
+    r"openings?|anything (open|free)|how about|what about|works? for (me|us))\b",
+    re.I,
+)
+
+
 def _within(new: ex.When, earlier: ex.When | None, text: str) -> ex.When:
-    """A bare weekday ("Tuesday at 2") inside an earlier range ("next week") means the day in that range."""
+    """A bare weekday ("Tuesday at 2") inside an earlier range ("next week") means the day in that range,
+    and a time or part of the day alone ("2 to 4 pm", "the morning") keeps the days said before."""
+    if new.earliest is None and earlier is not None and earlier.earliest is not None:
+        return replace(new, earliest=earlier.earliest, latest=earlier.latest)
     if (
         earlier is None
         or earlier.earliest is None
