@@ -117,6 +117,8 @@ def test_upset_customers_and_billing_disputes(text: str, upset: bool, dispute: b
 def test_price_questions_are_not_about_the_callers_bill() -> None:
     assert intents.read("do you charge extra for saturdays?").top == "question"
     assert intents.read("how much do I owe?").top == "billing"
+    assert intents.read("Is there a charge for the visit?").top == "question"
+    assert intents.read("what do you charge to come out?").top == "question"
 
 
 def test_out_of_scope_needs_real_words() -> None:

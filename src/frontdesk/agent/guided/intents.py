@@ -90,7 +90,7 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
     ],
     "billing": [
         (
-            r"\b(bill|billing|invoice|invoices|balance|owe|payment|pay|paid|charge|charged|refund|receipt|"
+            r"\b(bill|billing|invoice|invoices|balance|owe|payment|pay|paid|charged|charges? on|refund|receipt|"
             r"statement|amount due)\b",
             2.5,
         ),
