@@ -120,6 +120,11 @@ def test_a_time_without_a_day_names_no_day(text: str, at: time) -> None:
     assert found is not None and (found.earliest, found.latest, found.at) == (None, None, at)
 
 
+def test_two_weekdays_are_both_days_and_those_between() -> None:
+    found = extract("what do you have thursday or friday?", NOW).when
+    assert found is not None and (found.earliest, found.latest) == (date(2026, 3, 12), date(2026, 3, 13))
+
+
 def test_early_this_week_said_late_in_the_week_is_the_rest_of_it() -> None:
     thursday = datetime(2026, 3, 12, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
     found = extract("early this week", thursday).when

@@ -23,6 +23,11 @@ _SOONEST = re.compile(
 _NUMBERED = re.compile(
     r"^\s*(?:(?:option|number|no\.?|the)\s*)?#?\s*([1-9])(?:st|nd|rd|th)?\s*(?:one|please)?\s*[.!]?\s*$", re.I
 )
+_ASKS_WHAT = re.compile(
+    r"\b(what (do you|have you|else do you) (have|got)|what'?s (open|available)|any (other )?(openings?|times?)|"
+    r"anything (else|open|later|earlier)|other (times|days|options|openings))\b",
+    re.I,
+)
 _PHONE_OR_EMAIL = re.compile(r"(\+?1?[\s.(-]*\d{3}[\s.)-]*\d{3}[\s.-]*\d{4})|([\w.+-]+@[\w-]+\.[\w.]+)")
 
 
@@ -69,6 +74,8 @@ def pick(m: Memory, windows: list[dict[str, Any]]) -> dict[str, Any] | None:
         dated = [(start, w) for w in windows if (start := _start(w)) is not None]
         if dated:
             return min(dated, key=lambda pair: pair[0])[1]
+    if _ASKS_WHAT.search(text):
+        return None  # "what do you have Thursday or Friday?" asks for windows, it does not choose one
     numbered = _NUMBERED.match(text)
     if numbered:
         index = int(numbered.group(1)) - 1
