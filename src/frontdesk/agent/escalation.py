@@ -17,6 +17,7 @@ HANDOFF_REASONS = [
     "frustration",
     "repeated_failure",
     "billing_dispute",
+    "account_change",
     "emergency",
     "other",
 ]

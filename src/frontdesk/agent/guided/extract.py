@@ -406,14 +406,14 @@ def when(text: str, now: datetime) -> When | None:
     if not _DAYISH.search(text):
         return When(part=part, text=text) if part != "any" else None
     if weekday is not None and not _DATED.search(text):
+        named = list(_WEEKDAY.finditer(text))
         days = sorted(
             {
                 now.date() + timedelta(days=(_WEEKDAY_NUMBER[w.group(1).lower()] - now.weekday()) % 7 or 7)
-                for w in _WEEKDAY.finditer(text)
+                for w in named
             }
         )  # the same weekday as today: next week's
         if len(days) > 1:  # "Thursday or Friday": both, and the days between
-            named = list(_WEEKDAY.finditer(text))
             return When(days[0], days[-1], at, part, text[named[0].start() : named[-1].end()])
         return _on(days[0], at, part, weekday.group(0))
     settings = {

@@ -75,7 +75,7 @@ class Flows:
         if intents.disputes_bill(t.latest):
             return self.handoff(m, "billing_dispute")
         if intents.changes_account(t.latest):
-            return self.handoff(m, "other", "account_change")
+            return self.handoff(m, "account_change")
         if intents.frustrated(t.latest):
             return self.handoff(m, "frustration")
         failed = [o for o in t.this_turn() if o.tool in WRITES and "confirmation_id" in o.args and not o.ok]
@@ -322,16 +322,11 @@ class Flows:
             return step
         if any(turn >= m.goal_from for turn, _ in m.transcript.replies):
             return step
-        escalated = next(
-            (
-                o
-                for o in reversed(m.transcript.outcomes)
-                if o.tool == "escalateEmergency" and o.args.get("emergency") == urgent.trigger.name and o.ok
-            ),
-            None,
-        )
+        escalated = self._escalation(m, urgent.trigger.name)
         intro = replies.urgent_intro(
-            urgent.trigger.instructions, " ".join(m.goal_texts), escalated.data if escalated else None
+            urgent.trigger.instructions,
+            " ".join(m.goal_texts),
+            escalated.data if escalated is not None and escalated.ok else None,
         )
         return Say(intro + "\n\n" + step.text)
 
@@ -452,11 +447,20 @@ class Flows:
 
     # --- emergencies and people ------------------------------------------------------------------
 
-    def _escalated(self, m: Memory, emergency: str) -> bool:
-        return any(
-            o.tool == "escalateEmergency" and o.args.get("emergency") == emergency
-            for o in m.transcript.outcomes
+    @staticmethod
+    def _escalation(m: Memory, emergency: str) -> ToolOutcome | None:
+        """The newest escalateEmergency run for this emergency in the conversation, if any."""
+        return next(
+            (
+                o
+                for o in reversed(m.transcript.outcomes)
+                if o.tool == "escalateEmergency" and o.args.get("emergency") == emergency
+            ),
+            None,
         )
+
+    def _escalated(self, m: Memory, emergency: str) -> bool:
+        return self._escalation(m, emergency) is not None
 
     def life_safety(self, m: Memory) -> Step:
         triage = m.triage_now
@@ -467,28 +471,19 @@ class Flows:
                 "escalateEmergency",
                 {"emergency": name, "level": "life_safety", "summary": m.transcript.latest[:480]},
             )
-        outcome = next(
-            (
-                o
-                for o in reversed(m.transcript.outcomes)
-                if o.tool == "escalateEmergency" and o.args.get("emergency") == name
-            ),
-            None,
-        )
+        outcome = self._escalation(m, name)
         return Say(
             replies.safety(triage.trigger.instructions, outcome.data if outcome else None, self.profile)
         )
 
-    def handoff(self, m: Memory, reason: str, why: str | None = None) -> Step:
-        """Hand the conversation to a person; ``why`` picks the words said first (default: the reason)."""
+    def handoff(self, m: Memory, reason: str) -> Step:
         if "handOff" not in self.tools:
-            return Say(replies.handoff(None, self.profile, why or reason))
+            return Say(replies.handoff(None, self.profile, reason))
         outcome = m.last("handOff")
         if outcome is None:
             summary = " / ".join(m.transcript.customer[-4:])[:900]
             return Call("handOff", {"reason": reason, "summary": summary})
-        said = why or str(outcome.args.get("reason") or reason)
-        return Say(replies.handoff(outcome.result, self.profile, said))
+        return Say(replies.handoff(outcome.result, self.profile, str(outcome.args.get("reason") or reason)))
 
     # --- questions ---------------------------------------------------------------------------------
 

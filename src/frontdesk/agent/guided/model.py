@@ -36,9 +36,7 @@ class Guide:
             call_id = f"guided-{next(self._ids)}"
             return ModelResponse(parts=[ToolCallPart(action.tool, action.args, tool_call_id=call_id)])
         text = action.text if not isinstance(action, Call) else "I'm sorry, I can't do that here."
-        if "found your account" not in text:
-            text = _welcome(transcript) + text
-        return ModelResponse(parts=[TextPart(text)])
+        return ModelResponse(parts=[TextPart(_welcome(transcript) + text)])
 
 
 def _welcome(transcript: transcripts.Transcript) -> str:

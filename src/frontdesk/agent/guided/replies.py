@@ -80,7 +80,7 @@ def ask_identity(name_known: bool, phone_known: bool, task: str, also: Sequence[
 
 def found_you() -> str:
     return (
-        "Thank you — I've found your account. What can I do for you today? I can book a visit, check on an "
+        "What can I do for you today? I can book a visit, check on an "
         "appointment, or look up your bill or service history."
     )
 

@@ -19,7 +19,7 @@ from frontdesk.capabilities.guards.confirmation import digest
 from frontdesk.capabilities.guards.identity import grant, phone_digits
 from frontdesk.capabilities.pack import recall, scheduling, words
 from frontdesk.capabilities.pack import windows as w
-from frontdesk.capabilities.pack.visits import ensure_own, reference
+from frontdesk.capabilities.pack.visits import ensure_own, reference, technician_name
 from frontdesk.capabilities.pack.windows import Window
 from frontdesk.capabilities.together import together
 from frontdesk.capabilities.tool import Fact, Tool, ToolContext, ToolResult
@@ -564,9 +564,7 @@ async def booked(
     for item in assignments:
         if item.active is False:
             continue
-        name = item.technician_name
-        if name is None and item.technician_id is not None:
-            name = await reference(ctx).technician_name(item.technician_id)
+        name = await technician_name(ctx, item)
         if name:
             names.append(name)
             facts.append(Fact(kind="technician", value=name))

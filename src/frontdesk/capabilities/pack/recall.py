@@ -5,7 +5,8 @@ when it offers them; proposing the booking a minute later may reuse both. A conf
 afresh what guards it (the window's capacity and an existing job: both change by the minute in a busy
 shop); see ``GuardState.recall``. A new account goes by the lookup that found no account with the number
 minutes before, for the proposal and the write alike: an account made for the same number in those minutes
-would be a duplicate for the office to merge, where a full window overbooks a technician. Everything is kept as plain JSON in the guard state, so it survives a restart.
+would be a duplicate for the office to merge, where a full window overbooks a technician. Everything is
+kept as plain JSON in the guard state, so it survives a restart.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """What the read tools share: the verified customer, finding a job, and a job's visits with technicians.
 
 A visit is a JPM appointment with the technicians dispatch assigned to it; names come from the
-assignment itself or the reference cache, so showing a history costs three calls however long it is, and one job's visits two calls made at once.
+assignment itself or the reference cache, so showing a history costs three calls however long it is,
+and one job's visits two calls made at once.
 """
 
 from __future__ import annotations
@@ -151,17 +152,20 @@ async def _visits(
     for row in rows:
         if row.active is not False and row.appointment_id is not None:
             assigned.setdefault(row.appointment_id, []).append(row)
-    cache = reference(ctx)
     out: dict[int, list[Visit]] = {}
     for appointment in sorted(listed, key=lambda a: (a.start is None, a.start, a.id)):
         technicians: list[tuple[int | None, str]] = []
         for row in assigned.get(appointment.id, []):
-            name = row.technician_name
-            if not name and row.technician_id is not None:
-                name = await cache.technician_name(row.technician_id)
-            technicians.append((row.technician_id, name or _UNNAMED))
+            technicians.append((row.technician_id, await technician_name(ctx, row) or _UNNAMED))
         out.setdefault(appointment.job_id or 0, []).append(Visit(appointment, technicians))
     return out
+
+
+async def technician_name(ctx: ToolContext, row: AppointmentAssignment) -> str | None:
+    """The assigned technician's name: on the assignment itself, else from the reference cache."""
+    if row.technician_name:
+        return row.technician_name
+    return await reference(ctx).technician_name(row.technician_id) if row.technician_id is not None else None
 
 
 async def job_type_names(ctx: ToolContext) -> dict[int, str]:
