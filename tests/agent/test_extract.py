@@ -66,6 +66,10 @@ def test_the_guides_new_customer_gives_several_facts_at_once() -> None:
         ("Friday 10-12 pm works", date(2026, 3, 13), time(10), "morning"),
         ("monday 11 to 1 pm", date(2026, 3, 16), time(11), "morning"),
         ("Wednesday 8am to 10am", date(2026, 3, 11), time(8), "morning"),
+        # without am/pm, a range of one to four working hours is a window too
+        ("Tuesday 2 to 4", date(2026, 3, 10), time(14), "afternoon"),
+        ("11-1 friday", date(2026, 3, 13), time(11), "morning"),
+        ("8 to 12 tomorrow", date(2026, 3, 10), time(8), "morning"),
         # a weekday is the next such day whatever hours stand beside it; a day of the month is this month's
         ("sometime after 3 on Wednesday", date(2026, 3, 11), time(15), "afternoon"),
         ("thurs 1pm-3pm", date(2026, 3, 12), time(13), "afternoon"),
@@ -82,6 +86,16 @@ def test_days_and_times_relative_to_the_business_clock(
     found = extract(text, NOW).when
     assert found is not None
     assert (found.earliest, found.at, found.part) == (day, at, part)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["we have 2 to 4 kids at home", "it's been leaking for 3-5 days", "6 to 8 is fine", "on 3/2 to 3/4",
+     "it costs $2 to 4", "call 555-123-4567"],
+)  # fmt: skip
+def test_counts_and_numbers_are_not_windows(text: str) -> None:
+    found = extract(text, NOW).when
+    assert found is None or found.at is None
 
 
 def test_next_week_is_a_range() -> None:

@@ -100,6 +100,29 @@ def test_a_knowledge_answer_keeps_the_matching_lines(demo: BusinessProfile) -> N
     assert "call us at" in replies.knowledge([], demo, "anything")
 
 
+def test_a_general_price_question_is_not_answered_with_a_special_case(demo: BusinessProfile) -> None:
+    passages = [
+        {"source": "Emergencies › After-hours fees",
+         "text": "Emergency visits after hours have a $189 service call fee instead of the regular $89."},
+        {"source": "Prices › Typical prices", "text": "- Diagnostic service call: $89. - Labor: $125 per hour."},
+    ]  # fmt: skip
+    answer = replies.knowledge(passages, demo, "Is there a charge for the visit?")
+    assert "Diagnostic service call: $89" in answer and "$189" not in answer
+    assert "$189" in replies.knowledge(passages, demo, "what does an emergency visit cost after hours?")
+
+
+def test_a_refusal_reaches_the_customer_without_the_advice_meant_for_a_model() -> None:
+    told = replies.write_refused(
+        "ZIP code 99999 is outside the area Acme serves, so nothing can be booked there. Say so kindly, and "
+        "offer a callback from the office."
+    )
+    assert "outside the area" in told and "Say so" not in told and "callback" not in told
+    told = replies.write_refused(
+        "The customer already has job #7 for Leak Repair. Tell them, and offer more."
+    )
+    assert "you already have job #7" in told and "Tell them" not in told
+
+
 @pytest.mark.parametrize(
     ("text", "upset", "dispute"),
     [
@@ -119,6 +142,8 @@ def test_price_questions_are_not_about_the_callers_bill() -> None:
     assert intents.read("how much do I owe?").top == "billing"
     assert intents.read("Is there a charge for the visit?").top == "question"
     assert intents.read("what do you charge to come out?").top == "question"
+    assert intents.about_business("my drain is clogged, can you come Tuesday? how much does it cost?")
+    assert not intents.about_business("my drain is clogged, can you come Tuesday?")
 
 
 def test_out_of_scope_needs_real_words() -> None:

@@ -31,6 +31,14 @@ _ALSO = [
     (re.compile(r"\bweekends?\b", re.I), "saturday sunday"),
     (re.compile(r"\b(cost|costs|price|prices|pricing|charge|how much)\b", re.I), "price cost fee"),
     (re.compile(r"\b(pay|paying)\b", re.I), "payment"),
+    (
+        re.compile(
+            r"\b(visit|come out)\b.*\b(cost|costs|price|charge|fee)\b|\b(cost|costs|price|charge|fee|how much)\b.*"
+            r"\b(visit|come out)\b",
+            re.I,
+        ),
+        "service call diagnostic",
+    ),
 ]
 
 

@@ -338,11 +338,19 @@ def _clock(text: str) -> time | None:
 _DOTTED = re.compile(r"\b([ap])\.m\b\.?", re.I)  # "11 a.m." is "11 am" (dateparser misreads the dots)
 
 
-# "2 to 4 pm", "2-4pm", "from 10 to 12", "between 1 and 3 p.m.": the visit's window, read as its start
-# (dateparser alone takes "Tuesday 2 to 4 pm" for February); a range needs an am/pm or a "from"/"between"
+# "2 to 4 pm", "2-4pm", "from 10 to 12", "between 1 and 3 p.m.", "2 to 4": the visit's window, read as its
+# start (dateparser alone takes "Tuesday 2 to 4 pm" for February)
 _RANGE = re.compile(
-    r"\b(?:(from|between)\s+)?(1[0-2]|0?[1-9])(?::([0-5]\d))?\s*([ap]m)?\s*(?:-|–|to|and|until|till)\s*"
-    r"(1[0-2]|0?[1-9])(?::[0-5]\d)?\s*([ap]m)?\b",
+    r"(?<![\d/.:$-])\b(?:(from|between)\s+)?(1[0-2]|0?[1-9])(?::([0-5]\d))?(?:\s*([ap]m))?\s*"
+    r"(?:-|–|to|and|until|till)\s*(1[0-2]|0?[1-9])(?::[0-5]\d)?(?:\s*([ap]m))?\b(?![/.:]?\d)"
+    r"(?P<then>\s+[a-z]+)?",
+    re.I,
+)
+# what may follow a count rather than a time: "2 to 4 people", "3-5 days" are not a window
+_COUNTED = re.compile(
+    r"\s+(?:kids|children|people|persons|adults|days|hours|hrs|weeks|months|years|times|units|rooms|"
+    r"bathrooms|bedrooms|floors|stories|minutes|mins|inches|feet|ft|gallons|tons|degrees|percent|of|"
+    r"out|more|less|others|zones|systems|outlets|toilets|sinks|pets|dogs|cats)",
     re.I,
 )
 
@@ -353,10 +361,16 @@ def _working_half(hour: int) -> str:
 
 
 def _range(match: re.Match[str]) -> str:
-    lead, start, minute, start_half, end, end_half = match.groups()
-    if not (lead or start_half or end_half):
-        return match.group(0)
+    lead, start, minute, start_half, end, end_half, then = match.groups()
     hour, last = int(start), int(end)
+    then = then or ""
+    if not (lead or start_half or end_half):
+        # "2 to 4", "10-12": a window only when it reads as one in working hours (one to four hours long)
+        # and is not a count ("2 to 4 people")
+        first = hour % 12 + (12 if _working_half(hour) == "pm" else 0)
+        final = last % 12 + (12 if _working_half(last) == "pm" else 0)
+        if minute or not 1 <= final - first <= 4 or _COUNTED.fullmatch(then):
+            return match.group(0)
     if start_half:
         half = start_half.lower()
     elif end_half:
@@ -365,7 +379,7 @@ def _range(match: re.Match[str]) -> str:
         half = "am" if crosses_noon else end_half.lower()
     else:
         half = _working_half(hour)
-    return f"at {hour}:{minute or '00'} {half}"
+    return f"at {hour}:{minute or '00'} {half}{then}"
 
 
 def _hour(match: re.Match[str]) -> str:

@@ -88,8 +88,8 @@ class Flows:
         introduced = bool(m.latest.phones or m.latest.names)  # "Hello, I'm Robert Johnson, 555-…"
         if m.reading.small_talk_only and not introduced and (goal is None or not m.reading.has("greeting")):
             return Say(self.small_talk(m))
-        if m.asks_question and goal not in (None, "question"):
-            return self.question(m)
+        if (m.asks_question or m.asks_aside) and goal not in (None, "question", "person"):
+            return self.aside(m, goal)
         if m.unclear_streak > self.profile.policies.max_clarifications:
             return self.handoff(m, "repeated_failure")
         if goal is None and m.phone and (m.name or m.zip_code) and (m.latest.phones or m.latest.names):
@@ -184,6 +184,8 @@ class Flows:
             return Say(replies.confirm_write(summary, question))
         if outcome.status == "error":
             return Say(replies.write_error(self.profile))
+        if outcome.status == "refused" and outcome.data.get("alreadyBooked"):
+            return Say(replies.already_booked(outcome.data, str(outcome.args.get("jobType") or "service")))
         if outcome.status in ("refused", "not_found"):
             return Say(replies.write_refused(outcome.message or "please try again."))
         return Say(replies.clarify(self.profile))
@@ -487,14 +489,47 @@ class Flows:
 
     # --- questions ---------------------------------------------------------------------------------
 
-    def question(self, m: Memory) -> Step:
+    def question(self, m: Memory, asked: str | None = None, closing: bool = True) -> Step:
         if "searchKnowledge" not in self.tools:
-            return Say(replies.knowledge([], self.profile))
-        args = {"question": m.transcript.latest[:500]}
+            return Say(replies.knowledge([], self.profile, closing=closing))
+        asked = asked or m.transcript.latest
+        args = {"question": asked[:500]}
         outcome = m.transcript.last("searchKnowledge", this_turn=True)
         if outcome is None:
             return Call("searchKnowledge", args)
-        return Say(replies.knowledge(outcome.data.get("passages") or [], self.profile, m.transcript.latest))
+        passages = outcome.data.get("passages") or []
+        return Say(replies.knowledge(passages, self.profile, asked, closing=closing))
+
+    def aside(self, m: Memory, goal: str) -> Step:
+        """A question about the business in the middle of a task: the answer, and the task goes on ("how
+        much is a tune-up?" while choosing a window answers, then asks for the window again)."""
+        answer = self.question(m, _aside_question(m, goal), closing=False)
+        if isinstance(answer, Call):
+            return answer
+        step = self._still_proposed(m) or (self.book(m) if goal == "book" else self.account_task(m, goal))
+        if isinstance(step, Call):
+            return step
+        if step.text.endswith(replies.ANYTHING_ELSE):  # the task is done: its news first, then the answer
+            return Say(
+                f"{step.text.removesuffix(replies.ANYTHING_ELSE)}\n\n{answer.text}{replies.ANYTHING_ELSE}"
+            )
+        return Say(f"{answer.text}\n\n{step.text}")
+
+    def _still_proposed(self, m: Memory) -> Say | None:
+        """The summary read back last turn, read back again when the message only asked a question (its
+        yes then still counts)."""
+        t = m.transcript
+        if m.latest.answer != "unclear" or m.latest.when or m.latest.address or choices.names_one(t.latest):
+            return None
+        shown = [text for turn, text in t.replies if turn == t.turn - 1]
+        for tool in WRITES:
+            pending = m.pending(tool)
+            proposal = (pending.result.get("proposal") or {}) if pending is not None else {}
+            summary = str(proposal.get("summary") or "")
+            if pending is not None and pending.turn < t.turn and summary and shown and summary in shown[-1]:
+                question = "Shall I book it?" if tool == "createAppointment" else "Shall I go ahead?"
+                return Say(replies.confirm_write(summary, question))
+        return None
 
     # --- the verified customer's account -------------------------------------------------------------
 
@@ -669,6 +704,25 @@ def _asked(m: Memory, among: Collection[str], min_score: float = 0.0) -> list[st
         pairs = zip(reading.intents, reading.scores, strict=True)
         asked += [task for task, score in pairs if task in among and score >= min_score]
     return list(dict.fromkeys(asked))
+
+
+_CLAUSES = re.compile(r"(?<=[.?!])\s+|,\s*(?:and|but|also)\s+|\s+(?:and|but) also\s+", re.I)
+_REFERS = re.compile(r"\b(that|it|this|the (visit|job|appointment|service|repair|tune-?up))\b", re.I)
+
+
+def _aside_question(m: Memory, goal: str) -> str:
+    """The part of the latest message that asks about the business ("…when is my tech coming? and are you
+    open on saturdays?" asks "are you open on saturdays?"); a price asked of "that" or "the visit" in a
+    booking names the service being booked."""
+    text = m.transcript.latest
+    parts = [part for part in _CLAUSES.split(text) if part and intents.about_business(part)]
+    asked = " ".join(parts) or text
+    if goal == "book" and _REFERS.search(asked):
+        booking = m.last("createAppointment") or m.last("getAvailableTimeSlots")
+        job_type = str((booking.args.get("jobType") if booking is not None else "") or "")
+        if job_type and re.search(r"\b(how much|cost|price|charge|fee)", asked, re.I):
+            asked = f"{asked} ({job_type})"
+    return asked
 
 
 def _told_before(m: Memory, tools: Collection[str]) -> bool:

@@ -152,6 +152,7 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             r"price|prices|pricing|cost|costs|fee|fees|rates?|trip charge|licensed|insured)\b",
             1.5,
         ),
+        (r"\bhow much (is|are|does|do you|would|will|for)\b", 1.5),
         (r"\b(what|when|where|how)\b.{3,30}\?", 0.5),
     ],
     "greeting": [(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|howdy|yo)\b[\s!.,]*", 1.0)],
@@ -259,6 +260,12 @@ def frustrated(text: str) -> bool:
 def disputes_bill(text: str) -> bool:
     """A complaint about a charge: only the office can settle it."""
     return bool(_DISPUTE.search(normalise(text)))
+
+
+def about_business(text: str) -> bool:
+    """The message asks about the business itself (prices, hours, warranty, area…), beside anything else."""
+    reading = read(text)
+    return dict(zip(reading.intents, reading.scores, strict=True)).get("question", 0.0) >= 1.5
 
 
 @lru_cache(maxsize=4096)

@@ -84,6 +84,7 @@ class Memory:
     triage_now: Triage | None = None  # in the latest message
     new_customer_said: bool = False
     asks_question: bool = False  # the latest message is mainly a question about the business
+    asks_aside: bool = False  # the latest message asks about the business beside a task ("how much is it?")
     unclear_streak: int = 0  # customer messages in a row that gave nothing the model could use
 
     @property
@@ -165,6 +166,10 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             memory.new_customer_said = True
         # the strongest task in the message ("hi, my toilet keeps running" is a booking, not a greeting)
         tasks = [(i, score) for i, score in zip(reading.intents, reading.scores, strict=True) if i in TASKS]
+        if tasks and tasks[0][0] == "question" and any(i != "question" and s >= 2.0 for i, s in tasks):
+            # "my drain is clogged, can you come Tuesday? how much is it?": the visit is the task, the
+            # price a question beside it
+            tasks = [task for task in tasks if task[0] != "question"]
         top = tasks[0][0] if tasks else reading.top
         strong = bool(tasks) and tasks[0][1] >= 2.0
         emergency = _detect(text, profile)
@@ -189,6 +194,10 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             memory.latest = found
             memory.triage_now = emergency
             memory.asks_question = top == "question" and emergency is None
+            # "…how much is it?": a question about the business put as one, whatever else the message asks
+            memory.asks_aside = (
+                emergency is None and intents.about_business(text) and bool(_ASKED.search(text))
+            )
     memory.goal, memory.goal_from = goal, goal_from
     found_triage = [t for t in (_detect(text, profile) for text in memory.goal_texts) if t is not None]
     found_triage.sort(key=lambda t: 0 if t.life_safety else 1)
@@ -210,6 +219,9 @@ _ASKS_FOR_TIME = re.compile(
     r"openings?|anything (open|free)|how about|what about|works? for (me|us))\b",
     re.I,
 )
+
+
+_ASKED = re.compile(r"\?|^\s*(how|what|do|does|are|is|can|will)\b", re.I)
 
 
 def _within(new: ex.When, earlier: ex.When | None, text: str) -> ex.When:

@@ -227,8 +227,28 @@ def booked(data: dict[str, Any], address: str | None) -> str:
     return "\n".join(lines) + f"\n\n{tail} {advice}".rstrip() + ANYTHING_ELSE
 
 
+# A tool's refusal is written for a model: its advice to the model is not for the customer's eyes.
+_TO_THE_MODEL = re.compile(r"^(say so|tell them|offer|verify|pass|ask|use|look (them|it) up|call)\b", re.I)
+
+
 def write_refused(message: str) -> str:
-    return f"I'm sorry, I couldn't do that: {message}"
+    sentences = re.split(r"(?<=[.!?])\s+", message.strip())
+    kept = [s for s in sentences if s and not _TO_THE_MODEL.match(s)]
+    text = " ".join(kept) or "that can't be done here."
+    text = re.sub(
+        r"\bthe customer (already )?has\b", lambda m: f"you {m.group(1) or ''}have", text, flags=re.I
+    )
+    return f"I'm sorry, I couldn't do that: {text[:1].lower() + text[1:] if text[1:2].islower() else text}"
+
+
+def already_booked(data: dict[str, Any], job_type: str) -> str:
+    """A booking refused because the same visit is booked already: which one, and what can be done."""
+    number = data.get("jobNumber") or data.get("jobId")
+    when = f", arrival window {data['window']}" if data.get("window") else ""
+    return (
+        f"You already have a visit for {job_type} booked at this address — job #{number}{when} — so I didn't "
+        "book a second one. If that time doesn't suit you, I can move it: just tell me when you'd prefer."
+    )
 
 
 def not_confirmed() -> str:
@@ -319,7 +339,8 @@ def clarify(profile: BusinessProfile) -> str:
 
 
 _STOP = {"the", "a", "an", "is", "are", "do", "does", "you", "your", "i", "my", "me", "what", "how", "much",
-         "of", "for", "to", "in", "on", "it", "can", "we", "our", "any", "have", "has", "and", "or", "with"}  # fmt: skip
+         "of", "for", "to", "in", "on", "it", "can", "we", "our", "any", "have", "has", "and", "or", "with",
+         "there", "this", "that", "be", "will", "would"}  # fmt: skip
 _PRICE = re.compile(r"\b(how much|price|prices|cost|costs|charge|fee|fees|rate|rates)\b", re.I)
 
 
@@ -335,18 +356,38 @@ def _pieces(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"(?<=[.!?])\s+", text) if p.strip()]
 
 
+# a customer's word for what a price list calls otherwise: "a charge for the visit" is the service call fee
+_SAME = {"visit": {"servi", "call"}, "trip": {"servi", "call"}, "comin": {"servi", "call"}}
+
+
+def _asked_terms(question: str) -> set[str]:
+    terms = _terms(question)
+    return terms.union(*(_SAME.get(term, set()) for term in terms))
+
+
+_SPECIAL = re.compile(r"\b(emergenc\w*|after[- ]hours|holidays?)\b", re.I)
+
+
 def _fit(piece: str, terms: set[str], price: bool) -> float:
-    return len(terms & _terms(piece)) + (0.5 if price and "$" in piece else 0.0)
+    """How well a piece of a passage answers: the question's words in it, a price when one is asked, and
+    less when it is about a special case (emergencies, after hours) the question did not name."""
+    found = _terms(piece)
+    special = {m.lower().replace("-", " ").split()[0][:5] for m in _SPECIAL.findall(piece)}
+    unasked = bool(special) and not (special & terms)
+    return len(terms & found) + (1.0 if price and "$" in piece else 0.0) - (1.5 if unasked else 0.0)
 
 
-def knowledge(passages: Sequence[dict[str, Any]], profile: BusinessProfile, question: str = "") -> str:
-    """The passage that answers best — narrowed to its matching bullet points — with its source."""
+def knowledge(
+    passages: Sequence[dict[str, Any]], profile: BusinessProfile, question: str = "", closing: bool = True
+) -> str:
+    """The passage that answers best — narrowed to its matching bullet points — with its source, and
+    (``closing``) an offer of more help."""
     if not passages:
         return (
-            f"I don't have that information here. Our office can answer it — call us at {profile.phone}, or "
-            "I can have someone get back to you."
+            f"I don't have that information here. Our office can answer it — call us at {profile.phone}"
+            + (", or I can have someone get back to you." if closing else ".")
         )
-    terms, price = _terms(question), bool(_PRICE.search(question))
+    terms, price = _asked_terms(question), bool(_PRICE.search(question))
     scored = []
     for order, passage in enumerate(passages):
         pieces = _pieces(str(passage.get("text", "")))
@@ -361,7 +402,8 @@ def knowledge(passages: Sequence[dict[str, Any]], profile: BusinessProfile, ques
         picked = [p for p in pieces if top > 0.5 and _fit(p, terms, price) == top]
         if picked:
             text = " ".join(picked)
-    return f"{text}\n\n(Source: {chosen.get('source')})\n\nAnything else I can help with?"
+    more = "\n\nAnything else I can help with?" if closing else ""
+    return f"{text}\n\n(Source: {chosen.get('source')}){more}"
 
 
 def out_of_scope(profile: BusinessProfile) -> str:

@@ -344,7 +344,7 @@ def booked_here(
                 message=f"Job #{number} for {job_type.name} at this address was booked earlier in "
                 "this conversation; a second job for the same visit was not booked. Offer to reschedule "
                 "that one instead.",
-                data={"jobNumber": mine.get("jobNumber"), "jobId": mine.get("jobId")},
+                data={"jobNumber": mine.get("jobNumber"), "jobId": mine.get("jobId"), "alreadyBooked": True},
                 facts=[Fact(kind="job_number", value=number, forms=[f"#{number}"])],
             )
     return None
@@ -366,7 +366,7 @@ async def open_job(ctx: ToolContext, customer_id: int, job_type: JobType, locati
 
 async def existing_visit(ctx: ToolContext, job: Job, job_type: JobType) -> ToolResult:
     """The refusal for an open job of the same kind, with its arrival window when it has one."""
-    when = ""
+    when = window = ""
     facts = [Fact(kind="job_number", value=job.job_number or str(job.id), forms=[f"#{job.job_number}"])]
     if job.first_appointment_id:
         try:
@@ -375,14 +375,15 @@ async def existing_visit(ctx: ToolContext, job: Job, job_type: JobType) -> ToolR
             visit = None
         start = (visit.arrival_window_start or visit.start) if visit else None
         if visit is not None and start is not None:
-            when = f" ({_visit_window(visit, ctx)})"
+            window = _visit_window(visit, ctx)
+            when = f" ({window})"
             facts.append(words.window_fact(start, visit.arrival_window_end or visit.end, ctx.profile.zone))
     return ToolResult(
         status="refused",
         message=f"The customer already has job #{job.job_number} for {job_type.name} at this "
         f"address{when}; a second job for the same visit was not booked. Tell them, and offer to "
         "reschedule that one instead.",
-        data={"jobNumber": job.job_number, "jobId": job.id},
+        data={"jobNumber": job.job_number, "jobId": job.id, "alreadyBooked": True, "window": window or None},
         facts=facts,
     )
 
