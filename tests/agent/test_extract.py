@@ -38,6 +38,28 @@ def test_the_guides_new_customer_gives_several_facts_at_once() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("88 Elm Street, Springfield 62702", ("88 Elm Street", "Springfield", "IL", "62702")),
+        ("88 Elm St 62629", ("88 Elm St", "Chatham", "IL", "62629")),  # the ZIP names the city too
+        ("12 Oak St, Chatham, IL 62629", ("12 Oak St", "Chatham", "IL", "62629")),
+    ],
+)
+def test_a_zip_code_completes_the_city_and_state_left_out(text: str, expected: tuple[str, ...]) -> None:
+    found = extract(text, NOW).address
+    assert found is not None and found.complete
+    assert (found.street, found.city, found.state, found.zip_code) == expected
+
+
+def test_a_zip_code_alone_completes_a_street_given_before_but_a_time_is_no_street() -> None:
+    alone = extract("62702", NOW).locality
+    assert alone is not None and (alone.city, alone.state, alone.zip_code) == ("Springfield", "IL", "62702")
+    assert extract("call me at 2 pm, zip 62704", NOW).address is None
+    unknown = extract("88 Elm Street 00000", NOW).address  # no such ZIP: the city and state are asked for
+    assert unknown is not None and not unknown.complete
+
+
+@pytest.mark.parametrize(
     ("text", "day", "at", "part"),
     [
         ("Wednesday at 10 AM would be great!", date(2026, 3, 11), time(10), "morning"),

@@ -203,6 +203,8 @@ def test_the_job_summary_leaves_out_times_and_contact_details(demo: BusinessProf
     summary = problem(memory)
     assert "banging noise" in summary
     assert "7pm" not in summary and "555" not in summary and "wednesday" not in summary.lower()
+    hot = problem(_memory(demo, "my AC stopped cooling and it's 95 degrees in here, can you come at 9?"))
+    assert "it's 95 degrees in here" in hot and "9" not in hot.replace("95", "")
 
 
 def test_city_state_and_zip_complete_a_street_given_before(demo: BusinessProfile) -> None:

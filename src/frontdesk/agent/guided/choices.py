@@ -157,9 +157,11 @@ _PROBLEM = re.compile(
 )
 
 
+# days and times ("on Tuesday", "at 2", "2:30 pm"), but not other numbers ("it's 95 degrees in here")
 _WHEN_WORDS = re.compile(
     r"\s*\b(?:(?:on|at|for|this|next|by)\s+)*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|"
-    r"morning|afternoon|evening|\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\d{1,2}/\d{1,2})\b",
+    r"morning|afternoon|evening|\d{1,2}(?::\d{2})?(?:\s*[ap]\.?m\b\.?)|\d{1,2}:\d{2}|\d{1,2}/\d{1,2}|"
+    r"(?<=at )\d{1,2}|(?<=by )\d{1,2})\b",
     re.I,
 )
 

@@ -5,6 +5,7 @@ yes/no, and corrections — several facts per message, with typos tolerated wher
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -12,6 +13,7 @@ from typing import Literal
 
 import phonenumbers
 import usaddress
+import zipcodes
 from dateparser.search import search_dates
 from email_validator import EmailNotValidError, validate_email
 
@@ -24,8 +26,8 @@ _ZIP = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
 _ADDRESS = re.compile(
     r"\b(\d{1,6}\s+(?:[NSEW]\.?\s+)?[A-Za-z0-9.' -]{2,40}?\s*,?\s+"  # number and street
     r"(?:(?:apt|apartment|unit|suite|#)\.?\s*[A-Za-z0-9-]+\s*,?\s+)?"  # unit
-    r"[A-Za-z .'-]{2,30},?\s+[A-Za-z]{2}\.?\s+\d{5}(?:-\d{4})?)",  # city, state zip
-    re.IGNORECASE,
+    r"(?:[A-Za-z .'-]{2,30},?\s+)?(?:[A-Za-z]{2}\.?,?\s+)?\d{5}(?:-\d{4})?)\b",  # city, state zip (the ZIP tells
+    re.IGNORECASE,  # the city and state when they are left out)
 )
 _STREET_ONLY = re.compile(
     r"\b(\d{1,6}\s+[A-Za-z0-9.' -]{2,30}?\s+(?:street|st|avenue|ave|road|rd|drive|dr|lane|ln|court|ct|way|"
@@ -255,15 +257,16 @@ def address(text: str) -> Address | None:
             )
             if key in tags
         ).strip(" ,")
-        if street:
+        city = tags.get("PlaceName", "").strip(" ,") or None
+        state = tags.get("StateName", "").strip(" ,.").upper() or None
+        # a street and a ZIP alone must look like a street ("2 pm, zip 62704" is not an address)
+        if street and (state or _STREET_ONLY.search(street)):
             unit = " ".join(tags[k] for k in ("OccupancyType", "OccupancyIdentifier") if k in tags) or None
-            return Address(
-                street=street,
-                city=tags.get("PlaceName", "").strip(" ,") or None,
-                state=(tags.get("StateName", "").strip(" ,.").upper() or None),
-                zip_code=(tags.get("ZipCode", "")[:5] or None),
-                unit=unit,
-            )
+            zip_code = tags.get("ZipCode", "")[:5] or None
+            known = place_of(zip_code) if zip_code and not (city and state) else None
+            if known is not None:  # "88 Elm Street, Springfield 62702": the ZIP says the state
+                city, state = city or known[0], state or known[1]
+            return Address(street=street, city=city, state=state, zip_code=zip_code, unit=unit)
     street_only = _STREET_ONLY.search(text)
     if street_only:
         street = street_only.group(1).strip()
@@ -533,18 +536,43 @@ _STATES = set(
     ]
 )
 _LOCALITY = re.compile(
-    r"(?:^|,\s*|\bin\s+)([A-Za-z][A-Za-z .'-]{1,30}?),?\s+([A-Za-z]{2})\.?,?\s+(\d{5})(?:-\d{4})?\b"
+    r"(?:^|,\s*|\bin\s+)([A-Za-z][A-Za-z .'-]{1,30}?),?\s+(?:([A-Za-z]{2})\.?,?\s+)?(\d{5})(?:-\d{4})?\b"
+)
+_ONLY_A_ZIP = re.compile(
+    r"^\W*(?:(?:it'?s|the zip(?: code)? is|zip(?: code)?:?)\s+)?(\d{5})(?:-\d{4})?\W*$", re.I
 )
 
 
-def locality(text: str) -> Address | None:
-    """City, state and ZIP on their own, to complete a street given earlier."""
-    match = _LOCALITY.search(text)
-    if match is None or match.group(2).upper() not in _STATES:
+@functools.lru_cache(maxsize=1024)
+def place_of(zip_code: str) -> tuple[str, str] | None:
+    """The city and state a US ZIP code belongs to (USPS data shipped with ``zipcodes``), if it exists."""
+    try:
+        found = zipcodes.matching(zip_code)
+    except (TypeError, ValueError):
         return None
-    city = match.group(1).strip()
+    return (str(found[0]["city"]), str(found[0]["state"])) if found else None
+
+
+def locality(text: str) -> Address | None:
+    """City, state and ZIP on their own, to complete a street given earlier; the ZIP alone will do."""
+    only = _ONLY_A_ZIP.match(text)
+    if only is not None:
+        known = place_of(only.group(1))
+        return Address(street="", city=known[0], state=known[1], zip_code=only.group(1)) if known else None
+    match = _LOCALITY.search(text)
+    if match is None:
+        return None
+    state = (match.group(2) or "").upper()
+    known = place_of(match.group(3))
+    if state and state not in _STATES:
+        return None
+    if not state:
+        if known is None:
+            return None
+        state = known[1]
+    city = re.sub(r"^in\s+", "", match.group(1).strip(), flags=re.I)
     city = " ".join(w[:1].upper() + w[1:] for w in city.split())
-    return Address(street="", city=city, state=match.group(2).upper(), zip_code=match.group(3))
+    return Address(street="", city=city, state=state, zip_code=match.group(3))
 
 
 def job_numbers(text: str) -> list[str]:

@@ -55,12 +55,14 @@ class Flows:
         said = [text for turn, text in m.transcript.replies if turn < m.transcript.turn]
         if isinstance(step, Say) and len(said) >= 2 and all(s.endswith(step.text) for s in said[-2:]):
             return self.handoff(m, "repeated_failure")  # asked the same thing twice already
-        asked = m.asks_question or m.transcript.latest.rstrip().endswith("?")
+        asked = m.asks_question or bool(_ASKED.search(m.transcript.latest))
         if isinstance(step, Say) and said and said[-1].endswith(step.text) and not asked:
             # the same words twice in a row read like a machine stuck in a loop (unless a new question
             # has the same answer)
-            if m.latest.answer == "yes" and "?" in step.text:  # a yes to "which one?"
+            if m.latest.answer == "yes" and re.search(r"\bwhich\b[^.?!]*\?", step.text, re.I):  # "which one?"
                 return Say(f"Sorry, which one do you mean? {step.text}")
+            if m.latest.names or m.latest.emails or m.latest.address or m.latest.zip_code:
+                return Say(f"Thanks, I've noted that. {step.text}")  # a detail given, the question still open
             return Say(f"Sorry, I didn't quite follow. {step.text}")
         return step
 
@@ -84,6 +86,14 @@ class Flows:
         answered = self.answer_to_proposal(m) or self.retry(m)
         if answered is not None:
             return answered
+        bare = (
+            len(t.latest.split()) <= 5 and not _ASKED.search(t.latest) and not _CHOICE_WORDS.search(t.latest)
+        )
+        if _offered_more(m) and bare:
+            if m.latest.answer == "yes" and m.reading.top is None:  # "yes" to "anything else?": what, then
+                return Say(replies.what_else())
+            if m.latest.answer == "no" and m.reading.top in (None, "thanks", "goodbye"):  # "no thanks"
+                return Say(replies.goodbye(self.profile))
         goal = m.goal
         introduced = bool(m.latest.phones or m.latest.names)  # "Hello, I'm Robert Johnson, 555-…"
         if m.reading.small_talk_only and not introduced and (goal is None or not m.reading.has("greeting")):
@@ -706,6 +716,23 @@ def _asked(m: Memory, among: Collection[str], min_score: float = 0.0) -> list[st
     return list(dict.fromkeys(asked))
 
 
+_CHOICE_WORDS = re.compile(r"\b(one|first|second|third|last|earliest|that|this)\b", re.I)
+
+
+def _offered_more(m: Memory) -> bool:
+    """The reply before the latest message ended by asking whether there is anything else."""
+    t = m.transcript
+    before = [text for turn, text in t.replies if turn == t.turn - 1]
+    asked = r"(anything|what) else (can )?i (can )?help (you )?with\?\s*$"
+    return bool(before) and re.search(asked, before[-1], re.I) is not None
+
+
+# a question, with or without its question mark ("whats the technicians name")
+_ASKED = re.compile(
+    r"\?\s*$|^\W*(?:(?:ok(?:ay)?|and|so|but|um+|oh|also)\W+)*(what|whats|what's|who|whos|who's|when|where|why|how|which|is|are|"
+    r"does|do|can|could|will|would)\b",
+    re.I,
+)
 _CLAUSES = re.compile(r"(?<=[.?!])\s+|,\s*(?:and|but|also)\s+|\s+(?:and|but) also\s+", re.I)
 _REFERS = re.compile(r"\b(that|it|this|the (visit|job|appointment|service|repair|tune-?up))\b", re.I)
 

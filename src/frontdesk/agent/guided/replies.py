@@ -49,6 +49,10 @@ def thanks() -> str:
     return "You're welcome! Is there anything else I can help you with?"
 
 
+def what_else() -> str:
+    return "Sure — what else can I help you with?"
+
+
 def goodbye(profile: BusinessProfile) -> str:
     return f"Thank you for contacting {profile.name}. Have a great day!"
 
