@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from frontdesk.agent.guided import accounts, choices, intents, jobtypes, replies
+from frontdesk.agent.guided import accounts, area, choices, intents, jobtypes, replies
 from frontdesk.agent.guided.accounts import describe
 from frontdesk.agent.guided.memory import Memory
 from frontdesk.agent.guided.transcript import ToolOutcome
@@ -98,7 +98,7 @@ class Flows:
         introduced = bool(m.latest.phones or m.latest.names)  # "Hello, I'm Robert Johnson, 555-…"
         if m.reading.small_talk_only and not introduced and (goal is None or not m.reading.has("greeting")):
             return Say(self.small_talk(m))
-        if (m.asks_question or m.asks_aside) and goal not in (None, "question", "person"):
+        if m.asks_aside and goal not in (None, "question", "person"):
             return self.aside(m, goal)
         if m.unclear_streak > self.profile.policies.max_clarifications:
             return self.handoff(m, "repeated_failure")
@@ -500,9 +500,12 @@ class Flows:
     # --- questions ---------------------------------------------------------------------------------
 
     def question(self, m: Memory, asked: str | None = None, closing: bool = True) -> Step:
+        asked = asked or m.transcript.latest
+        place = area.place_asked(asked, self.profile) if area.asks_about_area(asked) else None
+        if place is not None:  # "do you come out to Decatur?": the profile's service area says
+            return Say(replies.area(place, area.towns_served(self.profile), self.profile, closing))
         if "searchKnowledge" not in self.tools:
             return Say(replies.knowledge([], self.profile, closing=closing))
-        asked = asked or m.transcript.latest
         args = {"question": asked[:500]}
         outcome = m.transcript.last("searchKnowledge", this_turn=True)
         if outcome is None:

@@ -142,7 +142,7 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
     ],
     "question": [
         (
-            r"\b(do you|does your|are you|is there|can you)\b.{0,40}\b(serve|service|cover|work in|come to|"
+            r"\b(do you|does your|are you|is there|can you)\b.{0,40}\b(serve|service|cover|work in|come (out )?to|"
             r"open|offer|accept|take|charge|warranty|guarantee|licensed|insured|weekends?|after hours|"
             r"financing)\b",
             2.5,

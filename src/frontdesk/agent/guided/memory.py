@@ -196,7 +196,9 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             memory.asks_question = top == "question" and emergency is None
             # "…how much is it?": a question about the business put as one, whatever else the message asks
             memory.asks_aside = (
-                emergency is None and intents.about_business(text) and bool(_ASKED.search(text))
+                emergency is None
+                and intents.about_business(text)
+                and (top == "question" or bool(_ASKED.search(text)))
             )
     memory.goal, memory.goal_from = goal, goal_from
     found_triage = [t for t in (_detect(text, profile) for text in memory.goal_texts) if t is not None]

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from frontdesk.agent.guided.area import Place
 from frontdesk.profile import BusinessProfile
 
 # Preparation advice after a booking, by the trade the job type belongs to.
@@ -274,12 +275,19 @@ def write_error(profile: BusinessProfile) -> str:
     )
 
 
+def on_call(name: str) -> str:
+    """The on-call contact in a sentence: a role ("On-call dispatcher") as "our on-call dispatcher", a
+    person ("Dana Price") by name."""
+    words = name.split()
+    if words and all(w.islower() or not w[:1].isalpha() for w in words[1:]):
+        return f"our {name[:1].lower()}{name[1:]}"
+    return f"{name}, our on-call contact,"
+
+
 def safety(instructions: str, escalation: dict[str, Any] | None, profile: BusinessProfile) -> str:
     text = f"This could be dangerous, so safety first: {instructions.strip()}"
     if escalation and escalation.get("notified") and escalation.get("onCall"):
-        text += (
-            f"\n\nI've alerted our {escalation['onCall']}, who will follow up with you as soon as possible."
-        )
+        text += f"\n\nI've alerted {on_call(str(escalation['onCall']))}, who will follow up with you as soon as possible."
     else:
         text += f"\n\nPlease also call us right away at {profile.phone}."
     return text + " Once everyone is safe, I can help arrange a technician visit."
@@ -296,7 +304,9 @@ def urgent_intro(instructions: str, said: str = "", escalation: dict[str, Any] |
             "if water has reached them, leave that area and call 911."
         )
     if escalation and escalation.get("notified") and escalation.get("onCall"):
-        text += f"\n\nI've also alerted our {escalation['onCall']}, who can reach out if it can't wait."
+        text += (
+            f"\n\nI've also alerted {on_call(str(escalation['onCall']))}, who can reach out if it can't wait."
+        )
     return text
 
 
@@ -408,6 +418,22 @@ def knowledge(
             text = " ".join(picked)
     more = "\n\nAnything else I can help with?" if closing else ""
     return f"{text}\n\n(Source: {chosen.get('source')}){more}"
+
+
+def area(place: Place, towns: Sequence[str], profile: BusinessProfile, closing: bool = True) -> str:
+    """Whether we come out to the place asked about, from the profile's service area."""
+    listed = ", ".join(towns[:-1]) + f" and {towns[-1]}" if len(towns) > 1 else "".join(towns)
+    if place.served:
+        plural = "s" if len(place.zips) > 1 else ""
+        named = place.zips and not place.name[:5].isdigit()  # "62704 (Springfield)" names its ZIP already
+        codes = f" (ZIP code{plural} {', '.join(place.zips)})" if named else ""
+        text = f"Yes — {place.name}{codes} is in our service area."
+        return text + ("\n\nIs there anything I can help you with there?" if closing else "")
+    text = f"I'm sorry — {place.name} is outside our service area"
+    text += f"; we serve {listed}." if listed else "."
+    return text + (
+        f" Our office at {profile.phone} may still be able to point you to someone." if closing else ""
+    )
 
 
 def out_of_scope(profile: BusinessProfile) -> str:
