@@ -238,3 +238,10 @@ def test_a_yes_only_confirms_the_summary_the_customer_just_read(demo: BusinessPr
     assert step is not None and getattr(step, "args", {}).get("confirmation_id") == "c1"
     replaced = Transcript(["cancel 100085", "yes"], [outcome], [(0, "I'm sorry, I want to be sure…")])
     assert flows.answer_to_proposal(remember(replaced, demo, NOW)) is None
+
+
+def test_the_days_asked_for_are_echoed_with_capitals() -> None:
+    offer = replies.offer_windows(
+        "HVAC Repair", [{"window": "Friday, March 13, 8:00 AM – 10:00 AM"}], "friday", False
+    )
+    assert "(Friday)" in offer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from frontdesk.agent.guided.intents import read
+from frontdesk.agent.guided.intents import in_spanish, read
 
 CASES = [
     # the guide's own openings
@@ -65,3 +65,18 @@ def test_nothing_recognisable_gives_no_intent_and_small_talk_is_flagged() -> Non
     assert read("purple elephants").top is None
     assert read("hi there!").small_talk_only
     assert not read("hi, my sink leaks").small_talk_only
+
+
+@pytest.mark.parametrize(
+    ("text", "spanish"),
+    [
+        ("hola, necesito un plomero", True),
+        ("huele a gas en mi casa", True),
+        ("buenos dias", True),
+        ("Hi, my name is Jose Garcia", False),
+        ("I live on Calle del Sol, my casa has no hot water", False),
+        ("gracias", False),  # one word said in passing
+    ],
+)
+def test_a_message_in_spanish_is_recognised(text: str, spanish: bool) -> None:
+    assert in_spanish(text) is spanish

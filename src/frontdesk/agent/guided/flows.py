@@ -72,6 +72,8 @@ class Flows:
             return Say(replies.unsure(self.profile))
         if m.triage_now is not None and m.triage_now.life_safety:
             return self.life_safety(m)
+        if intents.in_spanish(t.latest):
+            return Say(replies.other_language(self.profile))
         if intents.asks_if_human(t.latest) and not m.reading.has("book"):
             return Say(replies.not_a_person(self.profile))
         if intents.disputes_bill(t.latest):
@@ -208,7 +210,7 @@ class Flows:
             return None
         if not m.phone:
             also = self._beside_booking(m) if task == "book" else self._also(m, task)
-            return Say(replies.ask_identity(bool(m.name), False, task, also))
+            return Say(replies.ask_identity(bool(m.name), False, task, also, m.new_customer_said))
         args: dict[str, Any] = {"phone": m.phone}
         if m.name:
             args["name"] = m.name

@@ -234,6 +234,27 @@ _ASKS_IF_HUMAN = re.compile(
 )
 
 
+# Words that are Spanish and not English: a message with two of them (or opening with "hola") is in Spanish.
+_SPANISH_WORDS = (
+    "hola necesito necesita quiero tengo tiene ayuda por favor gracias buenos buenas dias tardes noches "
+    "plomero electricista calefaccion calefacción aire acondicionado fuga agua caliente cita técnico tecnico "
+    "mañana manana cuando cuándo cuanto cuánto cuesta puede pueden usted ustedes hablan habla español espanol "
+    "casa cocina baño bano huele olor estufa luz funciona mi mis el los las una unos para con "
+    "está esta estoy en que hay del muy pero nuestra nuestro"
+)
+_SPANISH = frozenset(_SPANISH_WORDS.split())
+_ENGLISH_TOO = frozenset(
+    {"no", "a", "con", "para", "mi", "el", "esta", "casa", "luz"}
+)  # also English or names
+
+
+def in_spanish(text: str) -> bool:
+    words = re.findall(r"[a-záéíóúñü]+", text.lower())
+    if words[:1] == ["hola"]:
+        return True
+    return sum(1 for w in words if w in _SPANISH and w not in _ENGLISH_TOO) >= 2
+
+
 def asks_if_human(text: str) -> bool:
     """ "Is this a real person?", "am I talking to a bot?": a question to answer truthfully, not a request."""
     return bool(_ASKS_IF_HUMAN.search(normalise(text)))

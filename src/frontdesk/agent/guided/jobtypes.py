@@ -68,9 +68,14 @@ def rank(text: str, profile: BusinessProfile) -> list[Match]:
     found: list[Match] = []
     for guidance in profile.job_types:
         score = 0.0
+        counted: set[tuple[str, ...]] = set()
         for keyword in guidance.keywords:
             phrase = _words(keyword)
-            if _contains(words, phrase) or _contains(stems, [_stem(w) for w in phrase]):
+            stemmed = tuple(_stem(w) for w in phrase)
+            if stemmed in counted:
+                continue  # "leak" and "leaking" are one thing said once
+            if _contains(words, phrase) or _contains(stems, list(stemmed)):
+                counted.add(stemmed)
                 score += 1.0 + 0.5 * (len(phrase) - 1)
         if score and guidance.not_when:
             avoid = [w for w in _words(guidance.not_when.split("(")[0]) if w not in _FILLER]

@@ -62,9 +62,11 @@ ANYTHING_ELSE = "\n\nIs there anything else I can help with?"
 _ALSO = {"billing": "look up your balance", "status": "check on your visit", "history": "go over past visits"}
 
 
-def ask_identity(name_known: bool, phone_known: bool, task: str, also: Sequence[str] = ()) -> str:
-    """Ask for what identifies the customer; ``also`` names the other lookups they asked for, which are
-    answered once they are identified."""
+def ask_identity(
+    name_known: bool, phone_known: bool, task: str, also: Sequence[str] = (), new: bool = False
+) -> str:
+    """Ask for what identifies the customer (someone who said they are new has no account to name);
+    ``also`` names the other lookups they asked for, which are answered once they are identified."""
     lead = {
         "book": "I can help you get that scheduled.",
         "status": "I can check on that for you.",
@@ -76,6 +78,9 @@ def ask_identity(name_known: bool, phone_known: bool, task: str, also: Sequence[
     more = [_ALSO[a] for a in also if a in _ALSO]
     if more:
         lead = f"{lead[:-1]}, and {' and '.join(more)} as well."
+    if new and not phone_known:
+        who = "" if name_known else "your name and "
+        return f"{lead} Welcome! First, could you tell me {who}the best phone number to reach you?"
     if not phone_known and not name_known:
         return f"{lead} First, could you tell me your name and the phone number on your account?"
     if not phone_known:
@@ -181,13 +186,21 @@ def confirm_write(summary: str, question: str = "Shall I go ahead?") -> str:
     return f"Here's what I'll do: {summary}\n\n{question}"
 
 
+_DAY_NAMES = re.compile(
+    r"\b(mon|tues?|wed(nes)?|thu(rs?)?|fri|sat(ur)?|sun)(day)?\b|\b(january|february|march|april|june|july|august|"
+    r"september|october|november|december)\b",
+    re.I,
+)
+
+
 def offer_windows(job_type: str, windows: Sequence[dict[str, Any]], when_text: str, urgent: bool) -> str:
     lines = [str(w.get("window") or "") for w in windows if w.get("window")]
     if urgent:
         lead = f"Because this is urgent, here are the earliest openings for {job_type}:"
     elif when_text and not re.search(r"\d", when_text):
         # the customer's own words, but never their numbers: a reply's times must come from the tools
-        lead = f"Here are the openings I have for {job_type} ({when_text}):"
+        asked = _DAY_NAMES.sub(lambda found: found.group(0).capitalize(), when_text)  # "friday" → "Friday"
+        lead = f"Here are the openings I have for {job_type} ({asked}):"
     else:
         lead = f"Here are the next openings I have for {job_type}:"
     return f"{lead}\n{bullet_list(lines)}\n\nThe technician arrives within the window. Which one works best for you?"
@@ -308,6 +321,17 @@ def urgent_intro(instructions: str, said: str = "", escalation: dict[str, Any] |
             f"\n\nI've also alerted {on_call(str(escalation['onCall']))}, who can reach out if it can't wait."
         )
     return text
+
+
+def other_language(profile: BusinessProfile) -> str:
+    """For a message in Spanish: what we can do, in both languages, with the way to a person and the safety
+    line (an emergency in Spanish is not recognised by the English triage)."""
+    return (
+        f"Lo siento, por ahora solo puedo atenderle en inglés. Llame a nuestra oficina al {profile.phone} y le "
+        "ayudaremos. Si huele a gas, ve chispas o hay una emergencia, salga de la casa y llame al 911.\n\n"
+        f"Sorry — I can only help in English here. Please call our office at {profile.phone}, or write to me "
+        "in English."
+    )
 
 
 def not_a_person(profile: BusinessProfile) -> str:
