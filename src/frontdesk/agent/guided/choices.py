@@ -199,12 +199,17 @@ def cancel_reason(m: Memory) -> str | None:
             cleaned = re.sub(re.escape(name), " ", cleaned, flags=re.I)
         for part in re.split(r"[.,;!?\n]+|\b(?:because|since|as)\b", cleaned, flags=re.I):
             part = part.strip(" -")
-            if len(part.split()) < 2 or _CANCEL_ASK.search(part):
+            if len(part.split()) < 2 or _CANCEL_ASK.search(part) or _NO_REASON.search(part):
                 continue
             return part[:200]
     return None
 
 
+# "I'd rather not say", "no reason": a reason declined is not the reason
+_NO_REASON = re.compile(
+    r"\b(rather not|prefer not|don'?t want to (say|tell)|no reason|doesn'?t matter|not important|just cancel)\b",
+    re.I,
+)
 _CANCEL_ASK = re.compile(
     r"\b(cancel+\w*|cancle|call (it|the appointment) off|don'?t need|no longer need|my (appointment|visit|job)|"
     r"this is|my name|number|phone)\b",

@@ -697,11 +697,22 @@ class Flows:
         if not status.ok:
             return Say(_sentence(status.message) or "I couldn't find that job.")
         reason = choices.cancel_reason(m)
+        asked = [text for turn, text in m.transcript.replies if turn == m.transcript.turn - 1]
+        if reason is None and asked and asked[-1].endswith((_WHY_CANCEL, _WHAT_REASON)):
+            if (
+                m.latest.answer == "yes"
+                and len(m.transcript.latest.split()) <= 3
+                and asked[-1].endswith(_WHY_CANCEL)
+            ):
+                return Say(f"Of course — {_WHAT_REASON}")  # "sure" to "may I ask why?"
+            reason = "No reason given"  # a reason is asked for once, never required
         if reason is None:
-            return Say("I can cancel that for you. May I ask why you'd like to cancel?")
+            return Say(f"I can cancel that for you. {_WHY_CANCEL}")
         return self.propose(m, "cancelAppointment", {**args, "reason": reason}, "Shall I cancel it?")
 
 
+_WHY_CANCEL = "May I ask why you'd like to cancel?"
+_WHAT_REASON = "what's the reason?"
 _RETRY = re.compile(r"\b(try (it |that )?again|retry|one more time|another go)\b", re.I)
 _MEMBERSHIP = re.compile(r"\b(member|membership|maintenance plan|service plan|comfort club)\b", re.I)
 
