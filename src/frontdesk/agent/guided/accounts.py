@@ -108,6 +108,30 @@ def invoices(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def invoice(data: dict[str, Any]) -> str:
+    """One invoice in detail: what it was for, its lines, the totals, and what is still owed."""
+    about = ", ".join(str(v) for v in (data.get("jobType"), data.get("date")) if v)
+    lead = f"Invoice #{data.get('invoice')}" + (f" ({about})" if about else "")
+    if data.get("jobNumber"):
+        lead += f", for job #{data['jobNumber']}"
+    lines = [lead + ":"]
+    for item in data.get("items") or []:
+        quantity = item.get("quantity")
+        times = f" × {quantity}" if quantity not in (None, 1, "1") else ""
+        lines.append(f"- {item.get('description') or 'Item'}{times}: {item.get('total')}")
+    totals = [f"subtotal {data['subTotal']}"] if data.get("subTotal") else []
+    if data.get("salesTax"):
+        totals.append(f"tax {data['salesTax']}")
+    totals.append(f"total {data.get('total')}")
+    lines.append(", ".join(totals)[:1].upper() + ", ".join(totals)[1:] + ".")
+    if data.get("paid"):
+        lines.append(f"It's paid{' (on ' + str(data['paidOn']) + ')' if data.get('paidOn') else ''}.")
+    else:
+        due = f", due {data['dueDate']}" if data.get("dueDate") else ""
+        lines.append(f"{data.get('balance')} is still owed{due}.")
+    return "\n".join(lines)
+
+
 _BILLED = {"annual": "annually", "annually": "annually", "yearly": "annually", "semiannual": "twice a year",
            "semiannually": "twice a year", "quarterly": "quarterly", "monthly": "monthly"}  # fmt: skip
 

@@ -521,9 +521,14 @@ class Flows:
         answer = self.question(m, _aside_question(m, goal), closing=False)
         if isinstance(answer, Call):
             return answer
+        if goal in LOOKUPS and _told_before(m, LOOKUPS[goal]):  # "can I pay it here?" after the balance
+            return Say(f"{answer.text}{replies.ANYTHING_ELSE}")
         step = self._still_proposed(m) or (self.book(m) if goal == "book" else self.account_task(m, goal))
         if isinstance(step, Call):
             return step
+        said = [text for turn, text in m.transcript.replies if turn == m.transcript.turn - 1]
+        if step.text.endswith(replies.ANYTHING_ELSE) and said and said[-1].endswith(step.text):
+            return Say(f"{answer.text}{replies.ANYTHING_ELSE}")  # the task's news was told already
         if step.text.endswith(replies.ANYTHING_ELSE):  # the task is done: its news first, then the answer
             return Say(
                 f"{step.text.removesuffix(replies.ANYTHING_ELSE)}\n\n{answer.text}{replies.ANYTHING_ELSE}"
@@ -575,7 +580,7 @@ class Flows:
 
     def _account_read(self, m: Memory, goal: str) -> Step:
         if goal == "billing":
-            return self.read_and_tell(m, "getCustomerInvoices", {}, accounts.invoices)
+            return self.billing(m)
         if goal == "history" and _MEMBERSHIP.search(" ".join(m.goal_texts)):
             return self.read_and_tell(m, "getCustomerMemberships", {}, accounts.memberships)
         if goal == "history":
@@ -585,6 +590,34 @@ class Flows:
         if goal == "reschedule":
             return self.reschedule(m)
         return self.cancel(m)
+
+    def billing(self, m: Memory) -> Step:
+        """The balance and recent invoices, or one invoice in detail when the customer asks what was on it,
+        when it is due, or names it."""
+        latest = m.transcript.latest
+        named = _INVOICE_NUMBER.search(latest)
+        if named is None and not _INVOICE_DETAIL.search(latest):
+            return self.read_and_tell(m, "getCustomerInvoices", {}, accounts.invoices)
+        number = named.group(1) if named is not None else None
+        if number is None:
+            listing = m.last("getCustomerInvoices")
+            if listing is None or not listing.ok:
+                return Call("getCustomerInvoices", {})
+            listed = [
+                i for i in listing.data.get("invoices") or [] if isinstance(i, dict) and i.get("invoice")
+            ]
+            unpaid = [i for i in listed if not i.get("paid")]
+            # "when is that one due?" asks about the one unpaid invoice; "my last invoice" the newest
+            pick = (
+                unpaid[0]
+                if len(unpaid) == 1 and re.search(r"\b(due|owe|unpaid|that one)\b", latest)
+                else None
+            )
+            pick = pick or (listed[0] if listed else None)
+            if pick is None:
+                return self.read_and_tell(m, "getCustomerInvoices", {}, accounts.invoices)
+            number = str(pick["invoice"])
+        return self.read_and_tell(m, "getInvoice", {"invoiceNumber": number}, accounts.invoice)
 
     def read_and_tell(
         self, m: Memory, tool: str, args: dict[str, Any], tell: Callable[[dict[str, Any]], str]
@@ -711,6 +744,13 @@ class Flows:
         return self.propose(m, "cancelAppointment", {**args, "reason": reason}, "Shall I cancel it?")
 
 
+_INVOICE_NUMBER = re.compile(r"\binvoice\s*(?:number|no\.?|#)?\s*:?\s*#?\s*(\d{4,10})\b", re.I)
+# "what was on my last invoice?", "can I see the details", "when is it due?": one invoice, in detail
+_INVOICE_DETAIL = re.compile(
+    r"\b(what was (on|in)|what'?s on|details?|items?|itemi[sz]ed|breakdown|line items?|what (did|was) i (pay|paying|"
+    r"charged|billed) for|copy of|when is (it|that|that one|this) due|due date|when('?s| is) .{0,20}due)\b",
+    re.I,
+)
 _WHY_CANCEL = "May I ask why you'd like to cancel?"
 _WHAT_REASON = "what's the reason?"
 _RETRY = re.compile(r"\b(try (it |that )?again|retry|one more time|another go)\b", re.I)

@@ -153,6 +153,12 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             1.5,
         ),
         (r"\bhow much (is|are|does|do you|would|will|for)\b", 1.5),
+        # how to pay is about the business, even with "my bill" in it (weighed to outrank the bill itself)
+        (
+            r"\b(can i pay|how (do|can|would) i pay|pay (it |this |that |my bill )?(online|here|by card|by phone|with (a )?"
+            r"(card|credit card|check))|ways to pay|payment (options|methods))\b",
+            6.0,
+        ),
         (r"\b(what|when|where|how)\b.{3,30}\?", 0.5),
     ],
     "greeting": [(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|howdy|yo)\b[\s!.,]*", 1.0)],
