@@ -31,6 +31,7 @@ _ALSO = [
     (re.compile(r"\bweekends?\b", re.I), "saturday sunday"),
     (re.compile(r"\b(cost|costs|price|prices|pricing|charge|how much)\b", re.I), "price cost fee"),
     (re.compile(r"\b(pay|paying)\b", re.I), "payment paid invoices accept"),
+    (re.compile(r"\b(join|sign(ing)? up|enroll|become a member|membership|plan)\b", re.I), "membership club"),
     (
         re.compile(
             r"\b(visit|come out)\b.*\b(cost|costs|price|charge|fee)\b|\b(cost|costs|price|charge|fee|how much)\b.*"

@@ -80,6 +80,32 @@ def history(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+_WHO = re.compile(r"\bwho\b.{0,25}\b(tech|techs|technicians?|came|come out|did (it|the work))\b", re.I)
+_WHEN_LAST = re.compile(r"\b(when|last time)\b.{0,40}\b(last|latest|most recent)\b|\blast time\b", re.I)
+
+
+def history_answer(data: dict[str, Any], question: str) -> str:
+    """The history, led by the answer to what was asked of it: who came last time, or when that was."""
+    past = data.get("past") or []
+    last = past[0] if past else None
+    if last is None or not (_WHO.search(question) or _WHEN_LAST.search(question)):
+        return history(data)
+    visits = last.get("visits") or [{}]
+    techs = _names(visits[-1].get("technicians"))
+    when = last.get("completedOn") or last.get("status") or ""
+    visit = f"job #{last.get('jobNumber')}, {last.get('type')}, {when}"
+    if _WHO.search(question):
+        if not techs:
+            return f"I don't have the technician's name for your last visit ({visit})."
+        return f"{' and '.join(techs)} worked on your last visit ({visit})."
+    return (
+        f"Your last visit was {visit}"
+        + (f", with {' and '.join(techs)}" if techs else "")
+        + ".\n\n"
+        + history(data)
+    )
+
+
 def invoices(data: dict[str, Any]) -> str:
     owed = data.get("balanceOwed")
     unpaid = int(data.get("unpaidInvoices") or 0)

@@ -584,7 +584,10 @@ class Flows:
         if goal == "history" and _MEMBERSHIP.search(" ".join(m.goal_texts)):
             return self.read_and_tell(m, "getCustomerMemberships", {}, accounts.memberships)
         if goal == "history":
-            return self.read_and_tell(m, "getCustomerJobs", {}, accounts.history)
+            asked = m.transcript.latest
+            return self.read_and_tell(
+                m, "getCustomerJobs", {}, lambda data: accounts.history_answer(data, asked)
+            )
         if goal == "status":
             return self.status(m)
         if goal == "reschedule":

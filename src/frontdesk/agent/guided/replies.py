@@ -395,7 +395,14 @@ def _pieces(text: str) -> list[str]:
 
 
 # a customer's word for what a price list calls otherwise: "a charge for the visit" is the service call fee
-_SAME = {"visit": {"servi", "call"}, "trip": {"servi", "call"}, "comin": {"servi", "call"}}
+_SAME = {
+    "visit": {"servi", "call"},
+    "trip": {"servi", "call"},
+    "comin": {"servi", "call"},
+    "join": {"membe", "club"},
+    "enrol": {"membe", "club"},
+    "plan": {"membe", "club"},
+}
 
 
 def _asked_terms(question: str) -> set[str]:
@@ -410,7 +417,8 @@ def _fit(piece: str, terms: set[str], price: bool) -> float:
     """How well a piece of a passage answers: the question's words in it, a price when one is asked, and
     less when it is about a special case (emergencies, after hours) the question did not name."""
     found = _terms(piece)
-    special = {m.lower().replace("-", " ").split()[0][:5] for m in _SPECIAL.findall(piece)}
+    opening = " ".join(piece.split()[:6])  # a special case is what the piece is about when it leads
+    special = {m.lower().replace("-", " ").split()[0][:5] for m in _SPECIAL.findall(opening)}
     unasked = bool(special) and not (special & terms)
     return len(terms & found) + (1.0 if price and "$" in piece else 0.0) - (1.5 if unasked else 0.0)
 
@@ -431,7 +439,8 @@ def knowledge(
         pieces = _pieces(str(passage.get("text", "")))
         # a passage answers by its heading too: "hours" names "Office hours", though its text says "8:00 AM"
         heading = str(passage.get("source", ""))
-        best = max((_fit(f"{heading} {p}", terms, price) for p in pieces), default=0.0)
+        topic = len(terms & _terms(heading))  # the heading names the topic: it counts, and breaks ties
+        best = max((_fit(f"{heading} {p}", terms, price) for p in pieces), default=0.0) + 0.25 * topic
         scored.append((-best, order, passage, pieces))
     _, _, chosen, pieces = min(scored, key=lambda item: (item[0], item[1]))
     text = str(chosen.get("text", "")).strip()
