@@ -213,3 +213,27 @@ def test_any_us_phone_format_is_read_as_ten_digits(parts: tuple[int, int, int, i
 @pytest.mark.parametrize("text", ["the 3rd", "the 2nd one works", "the 3rd please", "2nd one"])
 def test_an_ordinal_alone_picks_an_offer_and_is_no_date(text: str) -> None:
     assert extract(text, NOW).when is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("i need to reschedule. 217-629-6355 stephen brown", "Stephen Brown"),  # lowercase, after the phone
+        ("can you fix my furnace? it's blowing cold air. Robert Johnson 555-123-4567", "Robert Johnson"),
+    ],
+)
+def test_names_typed_after_the_phone_or_after_a_description(text: str, name: str) -> None:
+    assert extract(text, NOW).names == [name]
+
+
+def test_call_me_at_a_number_then_thanks_is_no_name() -> None:
+    assert extract("call me 555-123-4567 thanks bye", NOW).names == []
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "bound"),
+    [("tomorrow after 3", time(15), "after"), ("before noon tomorrow", time(12), "before"), ("tomorrow at 3", time(15), "at")],
+)  # fmt: skip
+def test_after_and_before_a_time_are_kept(text: str, at: time, bound: str) -> None:
+    found = extract(text, NOW).when
+    assert found is not None and (found.at, found.bound) == (at, bound)

@@ -93,7 +93,7 @@ def pick(m: Memory, windows: list[dict[str, Any]]) -> dict[str, Any] | None:
     if when.earliest is not None and when.earliest not in offered_days and when.earliest == when.latest:
         # "Tuesday" after windows of next week were offered means that Tuesday, not the nearest one
         same_weekday = [d for d in offered_days if d.weekday() == when.earliest.weekday()]
-        if len(same_weekday) == 1 and not re.search(r"\d{1,2}/\d{1,2}|\b(this|today|tomorrow)\b", text):
+        if len(same_weekday) == 1 and not re.search(r"\d{1,2}/\d{1,2}|\b(this|next|today|tomorrow)\b", text):
             when = replace(when, earliest=same_weekday[0], latest=same_weekday[0])
     matches = []
     for window in windows:
@@ -114,7 +114,11 @@ def pick(m: Memory, windows: list[dict[str, Any]]) -> dict[str, Any] | None:
                 end_hours = max(end_h - start_h, 1)
             begins = start.hour * 60 + start.minute
             asked = when.at.hour * 60 + when.at.minute
-            if not begins <= asked < begins + end_hours * 60:
+            if when.bound == "after" and begins < asked:
+                continue  # "after 3": the technician may not come before 3
+            if when.bound == "before" and begins + end_hours * 60 > asked:
+                continue  # "before noon": the window ends by then
+            if when.bound == "at" and not begins <= asked < begins + end_hours * 60:
                 continue
         elif when.part in ("morning", "afternoon") and (start.hour < 12) != (when.part == "morning"):
             continue
@@ -152,7 +156,8 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening))( there)?\b[\s,!.-]*", re.I)
 _PROBLEM = re.compile(
     r"\b(leak\w*|broken|not working|stopped|noise|smell\w*|no heat|no hot water|clog\w*|"
-    r"maintenance|tune-?up|trip\w*|flicker\w*|install\w*|replace\w*|repair\w*)\b",
+    r"maintenance|tune-?up|trip\w*|flicker\w*|install\w*|replace\w*|repair\w*|keeps? \w+ing|running|"
+    r"won'?t \w+|doesn'?t \w+|isn'?t \w+|not \w+ing|jammed|stuck|drip\w*)\b",
     re.I,
 )
 

@@ -76,6 +76,7 @@ _BEFORE_PHONE = re.compile(
     r"\s*,?\s*(?:and\s+)?(?:my\s+)?(?:phone|number|cell|\+?1?[\s.-]*\(?\d{3}\)?[\s.-]*\d{3}[\s.-]*\d{4})",
     re.I,
 )
+_ENDS_IN_PHONE = re.compile(r"\(?\d{3}\)?[\s.-]*\d{3}[\s.-]*\d{4}\s*,?\s*$")
 _COMMON = {
     "yes", "no", "ok", "okay", "sure", "thanks", "thank", "you", "please", "good", "great", "fine", "that", "this",
     "the", "a", "an", "my", "your", "is", "it", "its", "it's", "works", "sounds", "first", "second", "third",
@@ -156,6 +157,7 @@ class When:
     at: time | None = None
     part: PartOfDay = "any"
     text: str = ""
+    bound: Literal["at", "after", "before"] = "at"  # "after 3": a window starting then or later
 
 
 @dataclass
@@ -194,7 +196,7 @@ def emails(text: str) -> list[str]:
 
 def names(text: str) -> list[str]:
     """Names people give for themselves ("I'm Sarah Williams", "it's Robert Johnson and …")."""
-    found = []
+    found: list[tuple[str, bool]] = []  # (name, typed with capitals)
     for match in _NAME_LEAD.finditer(text):
         words = []
         for word in match.group(1).split():
@@ -206,12 +208,15 @@ def names(text: str) -> list[str]:
         typed_capitalised = all(w[0].isupper() for w in words)
         if not typed_capitalised and len(words) < 2:
             continue  # "i'm leaking" is not a name; "i'm sarah williams" is
+        if not typed_capitalised and any(re.search(r"(ing|ed|ly)$", w.lower()) for w in words):
+            continue  # "it's blowing cold air" describes the problem
         name = " ".join(w[:1].upper() + w[1:] for w in words)
-        if name not in found:
-            found.append(name)
-    if not found:
-        found = _bare_names(text)
-    return found
+        if name not in [known for known, _ in found]:
+            found.append((name, typed_capitalised))
+    bare = _bare_names(text)
+    if bare and found and not any(capitalised for _, capitalised in found):
+        return bare  # "…it's really cold in here. Robert Johnson 555-…": the name typed as one wins
+    return [name for name, _ in found] or bare
 
 
 def _bare_names(text: str) -> list[str]:
@@ -231,9 +236,15 @@ def _bare_names(text: str) -> list[str]:
             continue
         after = text.strip()[match.end(1) :]
         before_phone = bool(_BEFORE_PHONE.match(after))
+        # "…reschedule. 217-629-6355 stephen brown": two or three words ending the message after a phone
+        after_phone = (
+            bool(_ENDS_IN_PHONE.search(text.strip()[: match.start(1)]))
+            and not after.strip(" .!")
+            and len(words) <= 3
+        )
         if re.match(r"\s*,?\s*\d{5}\b", after) or (len(words[-1]) == 2 and words[-1].isupper()):
             continue  # "Springfield IL 62711" is a place
-        if not all(w[0].isupper() for w in words) and not before_phone:
+        if not all(w[0].isupper() for w in words) and not (before_phone or after_phone):
             continue
         found.append(" ".join(w[:1].upper() + w[1:] for w in words))
     return found[:1]
@@ -390,8 +401,21 @@ def _hour(match: re.Match[str]) -> str:
     return f"at {hour}:{match.group(2) or '00'} {_working_half(hour)}"
 
 
+_BOUND = re.compile(
+    r"\b(?:(after|later than|no earlier than|past)|(before|no later than|by))\s+(?:\d|noon)", re.I
+)
+
+
 def when(text: str, now: datetime) -> When | None:
     """Preferred days and times, relative to ``now`` (local, timezone-aware) — e.g. 'next Tuesday afternoon'."""
+    found = _when(text, now)
+    bound = _BOUND.search(text)
+    if found is not None and found.at is not None and bound is not None:
+        found.bound = "after" if bound.group(1) else "before"
+    return found
+
+
+def _when(text: str, now: datetime) -> When | None:
     text = _DOTTED.sub(r"\1m", _SHORTHAND.sub("tomorrow", text))
     text = _BARE_HOUR.sub(_hour, _RANGE.sub(_range, text))
     week = _WEEK.search(text)

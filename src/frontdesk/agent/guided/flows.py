@@ -14,7 +14,7 @@ from typing import Any
 
 from frontdesk.agent.guided import accounts, area, choices, intents, jobtypes, replies
 from frontdesk.agent.guided.accounts import describe
-from frontdesk.agent.guided.memory import Memory
+from frontdesk.agent.guided.memory import OFFER_TO_BOOK, Memory
 from frontdesk.agent.guided.transcript import ToolOutcome
 from frontdesk.capabilities.guards.agreement import classify
 from frontdesk.profile import BusinessProfile
@@ -506,6 +506,10 @@ class Flows:
         place = area.place_asked(asked, self.profile) if area.asks_about_area(asked) else None
         if place is not None:  # "do you come out to Decatur?": the profile's service area says
             return Say(replies.area(place, area.towns_served(self.profile), self.profile, closing))
+        offered = _SERVICE_ASKED.search(asked)
+        job_type = jobtypes.best(offered.group(2), self.profile) if offered else None
+        if job_type is not None and m.goal == "question":  # "do you install EV chargers?": a job type says
+            return Say(replies.we_do(offered.group(2) if offered else "", job_type, OFFER_TO_BOOK))
         if "searchKnowledge" not in self.tools:
             return Say(replies.knowledge([], self.profile, closing=closing))
         args = {"question": asked[:500]}
@@ -518,7 +522,10 @@ class Flows:
     def aside(self, m: Memory, goal: str) -> Step:
         """A question about the business in the middle of a task: the answer, and the task goes on ("how
         much is a tune-up?" while choosing a window answers, then asks for the window again)."""
-        answer = self.question(m, _aside_question(m, goal), closing=False)
+        asked = _aside_question(m, goal)
+        if goal == "book" and _SERVICE_ASKED.search(asked) and not _OTHER_QUESTION.search(asked):
+            return self.book(m)  # "can you fix my furnace?" asks for the visit being booked
+        answer = self.question(m, asked, closing=False)
         if isinstance(answer, Call):
             return answer
         if goal in LOOKUPS and _told_before(m, LOOKUPS[goal]):  # "can I pay it here?" after the balance
@@ -662,7 +669,16 @@ class Flows:
             else "getJobStatus"
         )
         tell = accounts.technician if tool == "getTechnicianLocation" else accounts.job_status
-        return self.read_and_tell(m, tool, args, tell)
+        step = self.read_and_tell(m, tool, args, tell)
+        asked = m.latest.when
+        if isinstance(step, Say) and asked is not None and asked.earliest and asked.earliest == asked.latest:
+            day = f"{asked.earliest:%B} {asked.earliest.day}"
+            if day not in step.text and "status:" in step.text.lower():
+                # "is my appointment tomorrow still on?" when it is on Thursday: say so first (in the
+                # customer's words, since a reply's dates come from the tools)
+                said = asked.text if asked.text and not re.search(r"\d", asked.text) else "on that day"
+                return Say(f"Your visit isn't {said.lower()} — here's what's on the schedule. {step.text}")
+        return step
 
     def reschedule(self, m: Memory) -> Step:
         done = m.done("rescheduleAppointment")
@@ -747,6 +763,13 @@ class Flows:
         return self.propose(m, "cancelAppointment", {**args, "reason": reason}, "Shall I cancel it?")
 
 
+# "do you install EV chargers?", "can you fix a garbage disposal?": a service, which a job type may name
+_SERVICE_ASKED = re.compile(
+    r"\b(do you|do you guys|can you|could you|are you able to)\s+(?:guys\s+)?((?:do|install|fix|repair|service|"
+    r"handle|work on|replace|put in|clean|unclog|offer)\b[^?.!]{3,60})",
+    re.I,
+)
+_OTHER_QUESTION = re.compile(r"\b(cost|price|how much|charge|fee|hours|open|warranty|financing|area)\b", re.I)
 _INVOICE_NUMBER = re.compile(r"\binvoice\s*(?:number|no\.?|#)?\s*:?\s*#?\s*(\d{4,10})\b", re.I)
 # "what was on my last invoice?", "can I see the details", "when is it due?": one invoice, in detail
 _INVOICE_DETAIL = re.compile(

@@ -65,7 +65,8 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             3.5,
         ),
         (
-            r"\b(is|are) (my|our|the) (appointment|appt|visit|tech|technician)s? still (on|happening|coming|scheduled)\b",
+            r"\b(is|are) (my|our|the) (appointment|appt|visit|tech|technician)s?(\s+[a-z]+){0,3}\s+still (on|happening|"
+            r"coming|scheduled|good)\b",
             3.5,
         ),
         (
@@ -153,6 +154,12 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             1.5,
         ),
         (r"\bhow much (is|are|does|do you|would|will|for)\b", 1.5),
+        # "do you install EV chargers?": whether the business does a kind of work
+        (
+            r"\b(do you( guys)? (do|install|fix|repair|service|handle|work on|replace|put in|offer)|(can|could) you( guys)? "
+            r"(install|fix|repair|handle|work on|replace|put in))\b",
+            2.0,
+        ),
         # how to pay is about the business, even with "my bill" in it (weighed to outrank the bill itself)
         (
             r"\b(can i pay|how (do|can|would) i pay|pay (it |this |that |my bill )?(online|here|by card|by phone|with (a )?"

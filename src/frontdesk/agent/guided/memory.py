@@ -14,6 +14,7 @@ from frontdesk.agent.triage import Triage, detect
 from frontdesk.profile import BusinessProfile
 
 # Intents that start a task; small talk and bare answers keep the current one.
+OFFER_TO_BOOK = "Would you like me to find a time for a visit?"
 TASKS = ("book", "history", "status", "billing", "reschedule", "cancel", "person", "question")
 
 
@@ -173,7 +174,10 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
         top = tasks[0][0] if tasks else reading.top
         strong = bool(tasks) and tasks[0][1] >= 2.0
         emergency = _detect(text, profile)
-        if emergency is not None and goal in (None, "book", "question"):
+        offered = [said for turn, said in transcript.replies if turn == index - 1]
+        if goal == "question" and offered and offered[-1].endswith(OFFER_TO_BOOK) and found.answer == "yes":
+            goal = "book"  # "do you install EV chargers?" — "yes, we do… shall I find a time?" — "yes"
+        elif emergency is not None and goal in (None, "book", "question"):
             if goal != "book":
                 goal, goal_from = "book", index
         elif top == "question" and goal is not None and goal != "question":

@@ -469,6 +469,11 @@ def area(place: Place, towns: Sequence[str], profile: BusinessProfile, closing: 
     )
 
 
+def we_do(service: str, job_type: str, offer: str) -> str:
+    """A service the customer asked about that one of the business's job types covers."""
+    return f"Yes, we can help with that — we'd book it as {job_type}. {offer}"
+
+
 def out_of_scope(profile: BusinessProfile) -> str:
     return (
         f"That's outside what I can help with here — I'm the receptionist for {profile.name}'s heating, "
