@@ -12,6 +12,7 @@ import itertools
 from pydantic_ai.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
+from frontdesk.agent.guided import area
 from frontdesk.agent.guided import transcript as transcripts
 from frontdesk.agent.guided.flows import Call, Flows
 from frontdesk.agent.guided.memory import remember
@@ -26,6 +27,7 @@ class Guide:
         self.profile = profile
         self.clock = clock
         self._ids = itertools.count(1)
+        area.towns_served(profile)  # loads the ZIP code data now (once per process), not in a customer's turn
 
     def step(self, messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         transcript = transcripts.read(messages)
