@@ -141,6 +141,10 @@ def _check_end(
     for number, status in (end.get("job_status") or {}).items():
         job = world.rows("jobs", jobNumber=str(number))[0]
         assert job["jobStatus"] == status
+    for number, text in (end.get("noted") or {}).items():
+        job = world.rows("jobs", jobNumber=str(number))[0]
+        notes = [n["text"] for n in world.rows("job_notes", _jobId=job["id"])]
+        assert any(text.lower() in note.lower() for note in notes), notes
     for number, start in (end.get("moved_to") or {}).items():
         job = world.rows("jobs", jobNumber=str(number))[0]
         starts = [_local(a["arrivalWindowStart"]) for a in world.rows("appointments", jobId=job["id"])]

@@ -80,3 +80,10 @@ def test_nothing_recognisable_gives_no_intent_and_small_talk_is_flagged() -> Non
 )
 def test_a_message_in_spanish_is_recognised(text: str, spanish: bool) -> None:
     assert in_spanish(text) is spanish
+
+
+def test_a_message_for_the_technician_is_a_note() -> None:
+    assert read("please let the tech know the gate code is 4321").top == "note"
+    assert read("can you add a note that the dog is friendly").top == "note"
+    assert read("tell the plumber to use the side door").top == "note"
+    assert read("when is the tech coming?").top != "note"

@@ -220,3 +220,34 @@ _CANCEL_ASK = re.compile(
     r"this is|my name|number|phone)\b",
     re.I,
 )
+
+
+# "please let the tech know that", "can you add a note:": the request, not the note
+_NOTE_ASK = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|ok|okay|also|and|so|yes|sure)\W+)*(?:(?:please|can you|could you|would you|i want to|"
+    r"i'?d like to|i need to)\s+)*(?:(?:let|tell|remind|ask)\s+(?:the|my|your|our)\s+(?:technician|techs|tech|"
+    r"plumber|electrician|guy)s?(?:\s+know)?|(?:add|leave|put|make)\s+a\s+note(?:\s+(?:for|to)\s+(?:the|my)\s+"
+    r"(?:technician|tech))?(?:\s+(?:on|to)\s+(?:my|the)\s+(?:job|visit|appointment))?|pass\s+(?:it|this|that)\s+"
+    r"(?:on|along))\s*(?:that\b|to\b|:|,|-)?\s*",
+    re.I,
+)
+
+
+def note_text(m: Memory) -> str | None:
+    """What the customer wants passed on, in their words (without the request, their name or number)."""
+    kept: list[str] = []
+    for text in m.goal_texts:
+        cleaned = _PHONE_OR_EMAIL.sub(" ", text)
+        if m.name:
+            cleaned = re.sub(
+                rf"(?:,\s*)?\b(?:this is|i'?m|it'?s|my name is)?\s*{re.escape(m.name)}\b,?",
+                " ",
+                cleaned,
+                flags=re.I,
+            )
+        for raw in _SENTENCE.findall(cleaned):
+            sentence = _NOTE_ASK.sub("", raw.strip(" ,-")).strip(" ,-")
+            if len(sentence.split()) >= 2 and not _NOTE_ASK.fullmatch(raw.strip()):
+                kept.append(sentence[:1].upper() + sentence[1:])
+    text = " ".join(dict.fromkeys(kept)).strip()
+    return text[:500] if text else None

@@ -120,7 +120,7 @@ class Flows:
             return self.question(m)
         if goal == "book":
             return self.book(m)
-        if goal in ("status", "history", "billing", "reschedule", "cancel"):
+        if goal in ("status", "history", "billing", "reschedule", "cancel", "note"):
             return self.account_task(m, goal)
         return Say(replies.clarify(self.profile))
 
@@ -599,6 +599,8 @@ class Flows:
             return self.status(m)
         if goal == "reschedule":
             return self.reschedule(m)
+        if goal == "note":
+            return self.note(m)
         return self.cancel(m)
 
     def billing(self, m: Memory) -> Step:
@@ -729,6 +731,24 @@ class Flows:
             f"I can't find an upcoming visit on your account, so there's nothing to {verb}. If you'd like a new "
             f"visit, tell me what needs doing and I'll find a time; our office is at {self.profile.phone} too."
         )
+
+    def note(self, m: Memory) -> Step:
+        """A note for the technician on the customer's upcoming visit ("the gate code is 4321")."""
+        done = m.done("addJobNote")
+        if done is not None:
+            return Say(
+                f"Done — your note is on job #{done.data.get('jobNumber')}; the office and the technician will "
+                f"see it.{replies.ANYTHING_ELSE}"
+            )
+        args = self._job_args(m)
+        if args is None:
+            if m.last("getCustomerJobs") is None:
+                return Call("getCustomerJobs", {})
+            return self._no_visit(m, "add a note to")
+        text = choices.note_text(m)
+        if text is None:
+            return Say("Of course — what would you like me to pass on to the technician?")
+        return self.propose(m, "addJobNote", {**args, "text": text}, "Shall I add it?")
 
     def cancel(self, m: Memory) -> Step:
         done = m.done("cancelAppointment")

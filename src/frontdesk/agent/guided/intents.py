@@ -19,6 +19,7 @@ Intent = Literal[
     "billing",
     "reschedule",
     "cancel",
+    "note",
     "person",
     "question",
     "greeting",
@@ -56,6 +57,14 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             2.5,
         ),
         (r"\bcall (it|the appointment) off\b", 2.5),
+    ],
+    "note": [
+        (
+            r"\b((let|tell|remind|ask) (the|my|your|our) (tech|techs|technician|plumber|electrician|guy)s?|(add|leave|put|"
+            r"make) a note|note (for|to) the (tech|technician)|pass (it|this|that) (on|along))\b",
+            3.5,
+        ),
+        (r"\b(gate code|lock ?box|door code|side door|back door|park (in|on)|beware of|the dog)\b", 1.5),
     ],
     "status": [
         (r"\b(status|update)\b", 2.0),

@@ -15,7 +15,7 @@ from frontdesk.profile import BusinessProfile
 
 # Intents that start a task; small talk and bare answers keep the current one.
 OFFER_TO_BOOK = "Would you like me to find a time for a visit?"
-TASKS = ("book", "history", "status", "billing", "reschedule", "cancel", "person", "question")
+TASKS = ("book", "history", "status", "billing", "reschedule", "cancel", "note", "person", "question")
 
 
 _EXTRACTED: dict[tuple[str, str], ex.Extracted] = {}

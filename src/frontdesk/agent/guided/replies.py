@@ -74,6 +74,7 @@ def ask_identity(
         "history": "I can pull up your service history.",
         "reschedule": "I can help you move your appointment.",
         "cancel": "I can help you with that appointment.",
+        "note": "I can pass that on to your technician.",
     }.get(task, "I can help with that.")
     more = [_ALSO[a] for a in also if a in _ALSO]
     if more:

@@ -298,7 +298,8 @@ class AddJobNote(Tool):
         job = await own_job(ctx, args)
         if isinstance(job, Job):
             number = job.job_number
-        return f'Add this note to job #{number}: "{words.quoted(args["text"], _NOTE_LIMIT)}".'
+        text = words.quoted(args["text"], _NOTE_LIMIT) or ""
+        return f'Add this note to job #{number}: "{text}"' + ("" if text.endswith((".", "!", "?")) else ".")
 
     async def run(self, ctx: ToolContext, args: dict[str, Any]) -> ToolResult:
         job = await own_job(ctx, args)
