@@ -226,8 +226,8 @@ _CANCEL_ASK = re.compile(
 _NOTE_ASK = re.compile(
     r"^\W*(?:(?:hi|hello|hey|ok|okay|also|and|so|yes|sure)\W+)*(?:(?:please|can you|could you|would you|i want to|"
     r"i'?d like to|i need to)\s+)*(?:(?:let|tell|remind|ask)\s+(?:the|my|your|our)\s+(?:technician|techs|tech|"
-    r"plumber|electrician|guy)s?(?:\s+know)?|(?:add|leave|put|make)\s+a\s+note(?:\s+(?:for|to)\s+(?:the|my)\s+"
-    r"(?:technician|tech))?(?:\s+(?:on|to)\s+(?:my|the)\s+(?:job|visit|appointment))?|pass\s+(?:it|this|that)\s+"
+    r"plumber|electrician|guy)s?(?:\s+know)?|(?:add|leave|put|make)\s+a\s+note(?:\s+(?:for|to)\s+(?:the|my|your)\s+"
+    r"(?:technician|tech|electrician|plumber|guy|person|team)s?(?:\s+(?:who(?:'s| is) )?coming(?:\s+out)?)?)?(?:\s+(?:on|to)\s+(?:my|the)\s+(?:job|visit|appointment))?|pass\s+(?:it|this|that)\s+"
     r"(?:on|along))\s*(?:that\b|to\b|:|,|-)?\s*",
     re.I,
 )
