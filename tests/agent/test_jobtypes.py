@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from frontdesk.agent.guided.jobtypes import best
+from frontdesk.agent.guided.jobtypes import best, of_trade
 from frontdesk.profile import BusinessProfile, demo_profile_path, load_profile
 
 
@@ -36,3 +36,14 @@ def test_described_problems_map_to_the_job_type_the_guidance_names(
 
 def test_words_that_name_no_problem_give_no_job_type(profile: BusinessProfile) -> None:
     assert best("I'd like to book something next week", profile) is None
+
+
+def test_the_trade_named_gives_its_job_types() -> None:
+    demo = load_profile(demo_profile_path())
+    assert of_trade("hi I need a plumber", demo) == ["Leak Repair", "Drain Cleaning", "Water Heater Repair"]
+    assert of_trade("need an electrician", demo) == [
+        "Electrical Repair",
+        "Panel Upgrade Estimate",
+        "Lighting Installation",
+    ]
+    assert of_trade("I need help", demo) == []

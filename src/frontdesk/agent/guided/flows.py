@@ -295,7 +295,9 @@ class Flows:
         job_type = urgent.trigger.job_type if urgent is not None and urgent.trigger.job_type else None
         job_type = job_type or jobtypes.best(" ".join(m.goal_texts), self.profile)
         if job_type is None:
-            return Say(replies.ask_problem(self.profile))
+            return Say(
+                replies.ask_problem(self.profile, jobtypes.of_trade(" ".join(m.goal_texts), self.profile))
+            )
         return self._urgent_lead(
             m, urgent, self.schedule(m, customer_id, job_type, urgent is not None, place)
         )

@@ -119,3 +119,30 @@ def best(text: str, profile: BusinessProfile) -> str | None:
             return None  # still a tie: ask the customer rather than guess
         return closeness[0][1]
     return ranked[0].job_type
+
+
+# The trades customers name, and words a job type of that trade uses in its guidance.
+_TRADES = {
+    r"\bplumb\w*": {"pipe", "drain", "faucet", "toilet", "sink", "sewer", "leak", "clog", "disposal", "heater",
+                     "plumbing"},
+    r"\belectric\w*": {"outlet", "switch", "breaker", "panel", "lighting", "electrical", "power", "gfci",
+                         "charger", "recessed", "flicker"},
+    r"\b(hvac|heating|cooling|a/?c|air condition\w*|furnace|heat pump)\b": {"furnace", "ac", "heat", "heating",
+                         "cooling", "hvac", "thermostat", "air"},
+}  # fmt: skip
+
+
+def of_trade(text: str, profile: BusinessProfile) -> list[str]:
+    """The job types of the trade a message names ("I need a plumber"), in the profile's order."""
+    wanted: set[str] = set()
+    for pattern, terms in _TRADES.items():
+        if re.search(pattern, text, re.I):
+            wanted |= terms
+    if not wanted:
+        return []
+    found = []
+    for guidance in profile.job_types:
+        words = set(_words(" ".join([guidance.job_type, *guidance.keywords]).replace("/", " ")))
+        if words & wanted:
+            found.append(guidance.job_type)
+    return found

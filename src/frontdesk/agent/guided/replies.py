@@ -168,8 +168,9 @@ def ask_address() -> str:
     return "What's the address where you need the service, including the city and ZIP code?"
 
 
-def ask_problem(profile: BusinessProfile) -> str:
-    examples = ", ".join(g.job_type for g in profile.job_types[:4])
+def ask_problem(profile: BusinessProfile, of_trade: Sequence[str] = ()) -> str:
+    """Ask what is wrong; the examples are the trade's job types when the customer named one ("a plumber")."""
+    examples = ", ".join(list(of_trade)[:4] or [g.job_type for g in profile.job_types[:4]])
     return (
         "Could you tell me a bit about what's going on, so I book the right kind of visit? "
         f"(For example: {examples}.)"
