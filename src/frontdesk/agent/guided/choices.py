@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from frontdesk.agent.guided import jobtypes
+from frontdesk.agent.guided import intents, jobtypes
 from frontdesk.agent.guided.memory import Memory
 
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
@@ -224,14 +224,17 @@ _CANCEL_ASK = re.compile(
 
 
 # "please let the tech know that", "can you add a note:": the request, not the note
-_NOTE_ASK = re.compile(
-    r"^\W*(?:(?:hi|hello|hey|ok|okay|also|and|so|yes|sure)\W+)*(?:(?:please|can you|could you|would you|i want to|"
-    r"i'?d like to|i need to)\s+)*(?:(?:let|tell|remind|ask)\s+(?:the|my|your|our)\s+(?:technician|techs|tech|"
-    r"plumber|electrician|guy)s?(?:\s+know)?|(?:add|leave|put|make)\s+a\s+note(?:\s+(?:for|to)\s+(?:the|my|your)\s+"
-    r"(?:technician|tech|electrician|plumber|guy|person|team)s?(?:\s+(?:who(?:'s| is) )?coming(?:\s+out)?)?)?(?:\s+(?:on|to)\s+(?:my|the)\s+(?:job|visit|appointment))?|pass\s+(?:it|this|that)\s+"
-    r"(?:on|along))\s*(?:that\b|to\b|:|,|-)?\s*",
-    re.I,
+_ASK_TO_NOTE = (
+    r"(?:(?:please|can you|could you|would you|i want to|i'?d like to|i need to)\s+)*(?:(?:let|tell|remind|ask)\s+"
+    r"(?:the|my|your|our)\s+(?:technician|techs|tech|plumber|electrician|guy)s?(?:\s+know)?|(?:add|leave|put|make)\s+"
+    r"a\s+note(?:\s+(?:for|to)\s+(?:the|my|your)\s+(?:technician|tech|electrician|plumber|guy|person|team)s?"
+    r"(?:\s+(?:who(?:'s| is) )?coming(?:\s+out)?)?)?(?:\s+(?:on|to)\s+(?:my|the)\s+(?:job|visit|appointment))?|"
+    r"pass\s+(?:it|this|that)\s+(?:on|along))\s*(?:that\b|to\b|:|,|-)?\s*"
 )
+_NOTE_ASK = re.compile(r"^\W*(?:(?:hi|hello|hey|ok|okay|also|and|so|yes|sure)\W+)*" + _ASK_TO_NOTE, re.I)
+# "move it to Friday and let the tech know the gate code is 4321": the note is what follows the ask
+_NOTE_ASK_INSIDE = re.compile(r"(?:,\s*|\s+)(?:and\s+(?:also\s+)?|also\s+)?" + _ASK_TO_NOTE, re.I)
+_OTHER_CHANGE = ("reschedule", "cancel", "book")
 
 
 def note_text(m: Memory) -> str | None:
@@ -247,8 +250,22 @@ def note_text(m: Memory) -> str | None:
                 flags=re.I,
             )
         for raw in _SENTENCE.findall(cleaned):
-            sentence = _NOTE_ASK.sub("", raw.strip(" ,-")).strip(" ,-")
+            inside = _NOTE_ASK_INSIDE.search(raw)
+            if inside is not None and not _NOTE_ASK.match(raw.strip(" ,-")):
+                sentence = raw[inside.end() :].strip(" ,-")  # the note after another request
+            else:
+                reading = intents.read(raw)
+                other = any(
+                    i in _OTHER_CHANGE and sc >= 2.5
+                    for i, sc in zip(reading.intents, reading.scores, strict=True)
+                )
+                if other and not _NOTE_ASK.match(raw.strip(" ,-")):
+                    continue  # "can you move my appointment to Friday?" is not part of the note
+                sentence = _NOTE_ASK.sub("", raw.strip(" ,-")).strip(" ,-")
+            sentence = sentence.rstrip("?").rstrip()  # "can you tell the tech the code is 4321?"
             if len(sentence.split()) >= 2 and not _NOTE_ASK.fullmatch(raw.strip()):
                 kept.append(sentence[:1].upper() + sentence[1:])
+        if kept:
+            break  # the first message that says the note is the note; later ones answer other questions
     text = " ".join(dict.fromkeys(kept)).strip()
     return text[:500] if text else None

@@ -121,7 +121,11 @@ class Flows:
         if goal == "book":
             return self.book(m)
         if goal in ("status", "history", "billing", "reschedule", "cancel", "note"):
-            return self.account_task(m, goal)
+            step = self.account_task(m, goal)
+            if isinstance(step, Say) and m.finished is not None and m.finished.turn == t.turn:
+                lead = _NEXT_CHANGE.get(goal, "Next: ")  # the other change asked for in the same message
+                return Say(f"{_done(m.finished)}\n\n{lead}{step.text}")
+            return step
         return Say(replies.clarify(self.profile))
 
     def small_talk(self, m: Memory) -> str:
@@ -687,9 +691,7 @@ class Flows:
     def reschedule(self, m: Memory) -> Step:
         done = m.done("rescheduleAppointment")
         if done is not None:
-            return Say(
-                f"Done — your visit is moved.\n{describe(done.data)}\n\nAnything else I can help with?"
-            )
+            return Say(f"{_done(done)}\n\nAnything else I can help with?")
         args = self._job_args(m)
         if args is None:
             if m.last("getCustomerJobs") is None:
@@ -738,10 +740,7 @@ class Flows:
         """A note for the technician on the customer's upcoming visit ("the gate code is 4321")."""
         done = m.done("addJobNote")
         if done is not None:
-            return Say(
-                f"Done — your note is on job #{done.data.get('jobNumber')}; the office and the technician will "
-                f"see it.{replies.ANYTHING_ELSE}"
-            )
+            return Say(f"{_done(done)}{replies.ANYTHING_ELSE}")
         args = self._job_args(m)
         if args is None:
             if m.last("getCustomerJobs") is None:
@@ -755,9 +754,7 @@ class Flows:
     def cancel(self, m: Memory) -> Step:
         done = m.done("cancelAppointment")
         if done is not None:
-            return Say(
-                f"Your visit is cancelled.\n{describe(done.data)}\n\nIf you need us again, just let me know."
-            )
+            return Say(f"{_done(done)}\n\nIf you need us again, just let me know.")
         args = self._job_args(m)
         if args is None:
             if m.last("getCustomerJobs") is None:
@@ -803,6 +800,25 @@ _WHY_CANCEL = "May I ask why you'd like to cancel?"
 _WHAT_REASON = "what's the reason?"
 _RETRY = re.compile(r"\b(try (it |that )?again|retry|one more time|another go)\b", re.I)
 _MEMBERSHIP = re.compile(r"\b(member|membership|maintenance plan|service plan|comfort club)\b", re.I)
+
+
+_NEXT_CHANGE = {
+    "reschedule": "Now let's move your visit. ",
+    "note": "Now your note for the technician. ",
+    "cancel": "Now the cancellation. ",
+}
+
+
+def _done(outcome: ToolOutcome) -> str:
+    """What a confirmed change did, in a line or two."""
+    if outcome.tool == "addJobNote":
+        return (
+            f"Done — your note is on job #{outcome.data.get('jobNumber')}; the office and the technician will "
+            "see it."
+        )
+    if outcome.tool == "cancelAppointment":
+        return f"Your visit is cancelled.\n{describe(outcome.data)}"
+    return f"Done — your visit is moved.\n{describe(outcome.data)}"
 
 
 def _sentence(text: str) -> str:

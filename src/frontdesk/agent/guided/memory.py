@@ -14,6 +14,7 @@ from frontdesk.agent.triage import Triage, detect
 from frontdesk.profile import BusinessProfile
 
 # Intents that start a task; small talk and bare answers keep the current one.
+CHANGES = {"reschedule": "rescheduleAppointment", "cancel": "cancelAppointment", "note": "addJobNote"}
 OFFER_TO_BOOK = "Would you like me to find a time for a visit?"
 TASKS = ("book", "history", "status", "billing", "reschedule", "cancel", "note", "person", "question")
 
@@ -87,6 +88,7 @@ class Memory:
     asks_question: bool = False  # the latest message is mainly a question about the business
     asks_aside: bool = False  # the latest message asks about the business beside a task ("how much is it?")
     unclear_streak: int = 0  # customer messages in a row that gave nothing the model could use
+    finished: ToolOutcome | None = None  # a change asked for with the current one, made already
 
     @property
     def goal_texts(self) -> list[str]:
@@ -205,6 +207,16 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
                 and (top == "question" or bool(_ASKED.search(text)))
             )
     memory.goal, memory.goal_from = goal, goal_from
+    if goal in CHANGES:
+        # "move it to Friday and let the tech know the gate code": once one change is made, the other
+        opening = intents.read(transcript.customer[goal_from])
+        queued = [
+            i for i, score in zip(opening.intents, opening.scores, strict=True)
+            if i in CHANGES and i != goal and score >= 2.5
+        ]  # fmt: skip
+        done = memory.done(CHANGES[goal])
+        if queued and done is not None:
+            memory.goal, memory.finished = queued[0], done
     found_triage = [t for t in (_detect(text, profile) for text in memory.goal_texts) if t is not None]
     found_triage.sort(key=lambda t: 0 if t.life_safety else 1)
     memory.triage = found_triage[0] if found_triage else None
