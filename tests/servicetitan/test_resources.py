@@ -37,7 +37,7 @@ async def test_customers_search_and_read(client: ServiceTitanClient) -> None:
     assert [c.name for c in found.data] == ["Robert Johnson"]
     robert = await client.crm.customers.get(found.data[0].id)
     assert robert.id == found.data[0].id and robert.address and robert.address.city
-    assert robert.created_on and robert.created_on.tzinfo is UTC
+    assert robert.created_on and robert.created_on.utcoffset() == timedelta(0)  # aware, in UTC
     by_ids = await client.crm.customers.list(ids=[robert.id, robert.id + 1], active="Any")
     assert {c.id for c in by_ids.data} == {robert.id, robert.id + 1}
 
@@ -112,7 +112,7 @@ async def test_capacity_assignment_and_tracking(client: ServiceTitanClient) -> N
         skill_based_availability=True,
     )
     open_windows = [a for a in capacity.availabilities if a.is_available]
-    assert open_windows and all(a.start_utc and a.start_utc.tzinfo is UTC for a in open_windows)
+    assert open_windows and all(a.start_utc and a.start_utc.utcoffset() == timedelta(0) for a in open_windows)
     window = open_windows[0]
     assert window.start and window.start.tzinfo is None  # the business's wall time, as sent
 
@@ -177,7 +177,11 @@ async def test_billing_in_decimal(client: ServiceTitanClient) -> None:
 async def test_memberships(client: ServiceTitanClient) -> None:
     membership = (await client.memberships.memberships.list(status="Active", page_size=1)).data[0]
     again = await client.memberships.memberships.get(membership.id)
-    assert again.customer_id == membership.customer_id and again.from_ and again.from_.tzinfo is UTC
+    assert (
+        again.customer_id == membership.customer_id
+        and again.from_
+        and again.from_.utcoffset() == timedelta(0)
+    )
 
 
 async def test_anything_else_through_request(client: ServiceTitanClient) -> None:
