@@ -63,6 +63,8 @@ class Flows:
                 return Say(f"Sorry, which one do you mean? {step.text}")
             if m.latest.names or m.latest.emails or m.latest.address or m.latest.zip_code:
                 return Say(f"Thanks, I've noted that. {step.text}")  # a detail given, the question still open
+            if jobtypes.rank(m.transcript.latest, self.profile) or m.reading.has("book"):
+                return Say(f"Got it. {step.text}")  # "my sink is leaking" while asked who they are
             return Say(f"Sorry, I didn't quite follow. {step.text}")
         return step
 
@@ -234,6 +236,10 @@ class Flows:
         if match == "several":
             return Say(replies.several_accounts())
         if not last.data.get("verified"):
+            if m.name and len(m.name.split()) == 1 and not m.zip_code:
+                return Say(
+                    replies.ask_full_name(m.name)
+                )  # "this is Robert": a first name does not confirm it
             if m.name or m.zip_code:
                 return Say(replies.mismatch())
             return Say(replies.ask_second_factor())

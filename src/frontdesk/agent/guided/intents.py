@@ -163,6 +163,7 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             1.5,
         ),
         (r"\bhow much (is|are|does|do you|would|will|for)\b", 1.5),
+        (r"\bhow long (does|will|would|do|is)\b", 1.5),  # "how long does a tune-up take?"
         # "do you install EV chargers?": whether the business does a kind of work
         (
             r"\b(do you( guys)? (do|install|fix|repair|service|handle|work on|replace|put in|offer)|(can|could) you( guys)? "

@@ -111,6 +111,13 @@ def ask_second_factor() -> str:
     )
 
 
+def ask_full_name(first: str) -> str:
+    return (
+        f"Thanks, {first}. I found an account with that phone number; to confirm it's yours, could you give me "
+        "your full name as it appears on the account, or the ZIP code of the service address?"
+    )
+
+
 def mismatch() -> str:
     return (
         "I'm sorry, those details don't match what we have on file. Could you double-check the name on the "
@@ -391,9 +398,9 @@ def _terms(text: str) -> set[str]:
 
 def _pieces(text: str) -> list[str]:
     """A passage's bullet points, or its sentences."""
-    if re.search(r"(^|\s)- ", text):
-        return [p.strip() for p in re.split(r"(?:^|\s)- ", text) if p.strip()]
-    return [p.strip() for p in re.split(r"(?<=[.!?])\s+", text) if p.strip()]
+    bullets = re.split(r"(?:^|\s)- ", text) if re.search(r"(^|\s)- ", text) else [text]
+    # a sentence after the last bullet is a piece of its own
+    return [p.strip() for bullet in bullets for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", bullet) if p.strip()]
 
 
 # a customer's word for what a price list calls otherwise: "a charge for the visit" is the service call fee
@@ -415,6 +422,17 @@ def _asked_terms(question: str) -> set[str]:
 _SPECIAL = re.compile(r"\b(emergenc\w*|after[- ]hours|holidays?)\b", re.I)
 
 
+# what an answer must hold for these questions: a duration, a price (or "free")
+_HOW_LONG = re.compile(r"\bhow long\b", re.I)
+_ANSWER_KIND = {
+    "long": re.compile(r"\b(\d+|an?|one|two|few)\s*(-\s*)?(minutes?|hours?|days?|weeks?)\b", re.I),
+    "price": re.compile(r"\$\s?\d|\b(free|no charge|at no cost)\b", re.I),
+}
+# words that only say a price is asked about (the price flag counts that); the thing priced is what matters
+_PRICE_WORDS = {"charg", "cost", "costs", "price", "prici", "fee", "fees", "rate", "rates"}
+_FREE = re.compile(r"\b(free|no charge|at no cost)\b", re.I)
+
+
 def _fit(piece: str, terms: set[str], price: bool) -> float:
     """How well a piece of a passage answers: the question's words in it, a price when one is asked, and
     less when it is about a special case (emergencies, after hours) the question did not name."""
@@ -422,7 +440,11 @@ def _fit(piece: str, terms: set[str], price: bool) -> float:
     opening = " ".join(piece.split()[:6])  # a special case is what the piece is about when it leads
     special = {m.lower().replace("-", " ").split()[0][:5] for m in _SPECIAL.findall(opening)}
     unasked = bool(special) and not (special & terms)
-    return len(terms & found) + (1.0 if price and "$" in piece else 0.0) - (1.5 if unasked else 0.0)
+    if price:  # "do you charge for estimates?" is about estimates, and "free" answers it as well as "$"
+        terms = terms - _PRICE_WORDS
+        priced = "$" in piece or bool(_FREE.search(piece))
+        return len(terms & found) + (1.0 if priced else 0.0) - (1.5 if unasked else 0.0)
+    return len(terms & found) - (1.5 if unasked else 0.0)
 
 
 def knowledge(
@@ -446,6 +468,9 @@ def knowledge(
         scored.append((-best, order, passage, pieces))
     _, _, chosen, pieces = min(scored, key=lambda item: (item[0], item[1]))
     text = str(chosen.get("text", "")).strip()
+    wanted = _ANSWER_KIND.get("long" if _HOW_LONG.search(question) else "price" if price else "")
+    if wanted is not None and not wanted.search(text):  # "how long does a tune-up take?" and no duration
+        return knowledge([], profile, closing=closing)
     if len(pieces) > 2:
         top = max(_fit(p, terms, price) for p in pieces)
         picked = [p for p in pieces if top > 0.5 and _fit(p, terms, price) == top]
