@@ -156,7 +156,7 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening))( there)?\b[\s,!.-]*", re.I)
 _PROBLEM = re.compile(
     r"\b(leak\w*|broken|not working|stopped|noise|smell\w*|no heat|no hot water|clog\w*|"
-    r"maintenance|tune-?up|trip\w*|flicker\w*|install\w*|replace\w*|repair\w*|keeps? \w+ing|running|"
+    r"maintenance|tune[- ]?up|trip\w*|flicker\w*|install\w*|replace\w*|repair\w*|keeps? \w+ing|running|"
     r"won'?t \w+|doesn'?t \w+|isn'?t \w+|not \w+ing|jammed|stuck|drip\w*|burst|pouring|flood\w*|overflow\w*|"
     r"backed up|spark\w*|no power|freezing|no (ac|air|cooling))\b",
     re.I,

@@ -98,6 +98,10 @@ class Flows:
                 return Say(replies.what_else())
             if m.latest.answer == "no" and m.reading.top in (None, "thanks", "goodbye"):  # "no thanks"
                 return Say(replies.goodbye(self.profile))
+        if _NEVER_MIND.search(t.latest) and not any(m.pending(tool) for tool in WRITES):
+            return Say(replies.never_mind())  # "actually, never mind"
+        if m.goal is None and _ASKS_HELP.match(t.latest):
+            return Say(replies.how_can_i_help())  # "yes I need help": with what, then
         goal = m.goal
         introduced = bool(m.latest.phones or m.latest.names)  # "Hello, I'm Robert Johnson, 555-…"
         if m.reading.small_talk_only and not introduced and (goal is None or not m.reading.has("greeting")):
@@ -214,6 +218,8 @@ class Flows:
         """None when the customer is verified; a Step to take; or "new" when no account matches."""
         if m.customer_id is not None:
             return None
+        if not m.phone and m.email and not m.new_customer_said:
+            return Say(replies.phone_not_email())  # an e-mail alone does not confirm who is writing
         if not m.phone:
             also = self._beside_booking(m) if task == "book" else self._also(m, task)
             return Say(replies.ask_identity(bool(m.name), False, task, also, m.new_customer_said))
@@ -842,6 +848,14 @@ def _asked(m: Memory, among: Collection[str], min_score: float = 0.0) -> list[st
     return list(dict.fromkeys(asked))
 
 
+_NEVER_MIND = re.compile(
+    r"^\W*(?:(?:oh|ok|okay|actually|no|sorry)\W+)*(never ?mind|forget (it|that)|nvm)\W*$", re.I
+)
+_ASKS_HELP = re.compile(
+    r"^\W*(?:(?:yes|yeah|yep|hi|hello|hey|ok|okay|um+|well)\W+)*(i need (some )?help|(can|could) you help me|"
+    r"i have a (question|problem)|help( me)?( please)?)\W*$",
+    re.I,
+)
 _CHOICE_WORDS = re.compile(r"\b(one|first|second|third|last|earliest|that|this)\b", re.I)
 
 
@@ -860,7 +874,7 @@ _ASKED = re.compile(
     re.I,
 )
 _CLAUSES = re.compile(r"(?<=[.?!])\s+|,\s*(?:and|but|also)\s+|\s+(?:and|but) also\s+", re.I)
-_REFERS = re.compile(r"\b(that|it|this|the (visit|job|appointment|service|repair|tune-?up))\b", re.I)
+_REFERS = re.compile(r"\b(that|it|this|the (visit|job|appointment|service|repair|tune[- ]?up))\b", re.I)
 
 
 def _aside_question(m: Memory, goal: str) -> str:

@@ -130,7 +130,7 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             2.5,
         ),
         (
-            r"\b(need|want|like|looking for|get)\b.{0,30}\b(service|repair|fix|tune-?up|maintenance|inspection|"
+            r"\b(need|want|like|looking for|get)\b.{0,30}\b(service|repair|fix|tune[- ]?up|maintenance|inspection|"
             r"estimate|quote|plumber|electrician|technician|tech|someone|install[a-z]*|replace[a-z]*|look at)\b",
             2.0,
         ),
@@ -148,7 +148,7 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             r"light fixture|switch|gfci)\b",
             0.8,
         ),
-        (r"\b(tune-?up|maintenance)\b", 1.5),
+        (r"\b(tune[- ]?up|maintenance)\b", 1.5),
     ],
     "question": [
         (

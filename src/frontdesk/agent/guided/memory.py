@@ -234,7 +234,7 @@ _BARE_DAY = re.compile(r"\b(this|next|coming|today|tomorrow|\d{1,2}/\d{1,2}|\d{1
 
 _ASKS_FOR_TIME = re.compile(
     r"\b(can (you|someone|somebody|a tech) (do|come|make it|be here)|are you (free|available)|availab\w*|"
-    r"openings?|anything (open|free)|how about|what about|works? for (me|us))\b",
+    r"openings?|anything (open|free|on)|is there anything|how about|what about|works? for (me|us))\b",
     re.I,
 )
 

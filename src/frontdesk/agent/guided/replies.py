@@ -378,6 +378,24 @@ def unsure(profile: BusinessProfile) -> str:
     )
 
 
+def phone_not_email() -> str:
+    return (
+        "Thanks — I find accounts by phone number, though. Which number might be on the account? It's usually "
+        "the one you'd give a technician to call. Please tell me your full name too."
+    )
+
+
+def never_mind() -> str:
+    return "No problem. If there's anything else I can do, just let me know."
+
+
+def how_can_i_help() -> str:
+    return (
+        "Of course — what can I help you with? I can book a visit, check on an appointment or a technician, "
+        "look up your bill or service history, or answer questions about our services."
+    )
+
+
 def clarify(profile: BusinessProfile) -> str:
     return (
         "I'm sorry, I didn't quite catch that. I can book a visit, check on an appointment or a technician, "
