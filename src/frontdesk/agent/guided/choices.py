@@ -16,7 +16,8 @@ _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, 
 # "Whatever is soonest": the earliest window offered, however it is put.
 _SOONEST = re.compile(
     r"\b(soonest|earliest|first available|asap|as soon as (possible|you can)|the sooner the better|"
-    r"whichever (is|comes) (first|sooner|soonest))\b",
+    r"whichever (is|comes) (first|sooner|soonest)|any (day|time) (is|works|would be) (fine|good|ok|okay)|"
+    r"whatever works|no preference|doesn'?t matter)\b",
     re.I,
 )
 # "2", "#2", "option 2" as the whole answer: the second option listed ("2 pm" is a time, not this).

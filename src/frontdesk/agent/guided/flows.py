@@ -726,6 +726,8 @@ class Flows:
         if slots is None:
             return Call("getAvailableTimeSlots", slots_args)
         windows: list[dict[str, Any]] = slots.data.get("windows") or slots.data.get("alternatives") or []
+        if m.away is not None:  # "I won't be home Thursday": not Thursday's windows
+            windows = [w for w in windows if not str(w.get("windowStart", "")).startswith(m.away.isoformat())]
         picked = (
             choices.pick(m, windows)
             if slots.turn < m.transcript.turn or (m.latest.when and m.latest.when.at)

@@ -49,6 +49,12 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
         (r"\bre-?sched[a-z]*\b|\bresc?hedule\b|\bresch\b", 3.0),
         (r"\b(different|another|later|earlier)\s+(day|time|date|window)\b", 2.0),
         (r"\bcan'?t make it\b|\bwon'?t be (home|there|available)\b", 2.0),
+        # "I'm not going to be home thursday", "can the electrician come earlier?"
+        (r"\b(not|won'?t) (going to |gonna )?be (home|there|around|available)\b", 2.5),
+        (
+            r"\b(come|be here|be there|make it|do it)\s+(earlier|later|sooner|another day|a different day)\b",
+            2.5,
+        ),
     ],
     "cancel": [
         (r"\b(cancel+[a-z]*|cancle|cancell)\b", 3.0),
@@ -89,6 +95,11 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             3.0,
         ),
         (r"\b(where|eta)\b.{0,30}\b(tech|technician|plumber|electrician|guy)\b", 3.0),
+        # "what's the name of the plumber coming?", "who is coming?"
+        (
+            r"\b(name of|who'?s|who is|who will be)\b.{0,20}\b(tech|technician|plumber|electrician|guy|coming)\b",
+            3.0,
+        ),
         (
             r"\b(do|did) (i|we) (still )?have\b.{0,30}\b(appointment|appt|visit|someone|a tech|anything)\b.{0,20}"
             r"\b(scheduled|booked|coming( up)?|set up|on the books)\b",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from frontdesk.agent.guided import extract as ex
 from frontdesk.agent.guided import intents
@@ -89,6 +89,7 @@ class Memory:
     asks_aside: bool = False  # the latest message asks about the business beside a task ("how much is it?")
     unclear_streak: int = 0  # customer messages in a row that gave nothing the model could use
     finished: ToolOutcome | None = None  # a change asked for with the current one, made already
+    away: date | None = None  # a day the customer said they are not available
 
     @property
     def goal_texts(self) -> list[str]:
@@ -163,7 +164,9 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             memory.zip_code = found.zip_code
         if found.job_numbers:
             memory.job_number = found.job_numbers[0]
-        if found.when is not None:
+        if found.when is not None and _AWAY.search(text):
+            memory.away = found.when.earliest  # "I won't be home Thursday": not a day to offer
+        elif found.when is not None:
             memory.when = _within(found.when, memory.when, text)
         if _says_new(text):
             memory.new_customer_said = True
@@ -186,7 +189,8 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             pass  # a question in the middle of a task is answered, then the task goes on
         elif top in TASKS and top != goal and (strong or goal is None):
             goal, goal_from = top, index
-            memory.when = found.when  # a new task starts without the old task's preferred days
+            # a new task starts without the old task's preferred days (and a day they are away is none)
+            memory.when = None if _AWAY.search(text) else found.when
         elif goal is None and top is None and found.when is not None and _ASKS_FOR_TIME.search(text):
             goal, goal_from = "book", index  # "can you do next Monday at 3?": a time asked for is a visit
         useful = bool(
@@ -232,6 +236,11 @@ _CHOICE = re.compile(
 _BARE_DAY = re.compile(r"\b(this|next|coming|today|tomorrow|\d{1,2}/\d{1,2}|\d{1,2}(st|nd|rd|th)\b)", re.I)
 
 
+_AWAY = re.compile(
+    r"\b((not|won'?t) (going to |gonna )?be (home|there|around|available)|can'?t make it|(busy|away|out of town) "
+    r"(on )?(mon|tue|wed|thu|fri|sat|sun)|not (free|available) (on )?(mon|tue|wed|thu|fri|sat|sun))",
+    re.I,
+)
 _ASKS_FOR_TIME = re.compile(
     r"\b(can (you|someone|somebody|a tech) (do|come|make it|be here)|are you (free|available)|availab\w*|"
     r"openings?|anything (open|free|on)|is there anything|how about|what about|works? for (me|us))\b",
