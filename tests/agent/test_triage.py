@@ -20,6 +20,10 @@ PROFILE = load_profile(demo_profile_path())
         ("Our furnace stopped and the house is freezing", "no heat in freezing weather", False),
         ("a pipe burst in the basement, water everywhere", "active leak or flooding", False),
         ("no heat and I smell gas", "gas smell", True),  # life safety wins
+        # what is smelled may come a few words after the smell
+        ("my ac is buzzing and it smells like something is burning", "sparks or burning smell", True),
+        ("I smell a bit of gas in the kitchen", "gas smell", True),
+        ("there are flames coming out of the furnace", "sparks or burning smell", True),
     ],
 )
 def test_emergencies_are_recognised(text: str, name: str, life: bool) -> None:
@@ -34,6 +38,8 @@ def test_emergencies_are_recognised(text: str, name: str, life: bool) -> None:
         "My kitchen sink has been leaking and I need a plumber",  # a leak, not flooding
         "I don't smell gas, the furnace just clicks",
         "What are your hours?",
+        "the smell is gone, gas bill is high",  # only a few words of that kind may come between
+        "my gas water heater is leaking",
     ],
 )
 def test_routine_requests_are_not_emergencies(text: str) -> None:

@@ -54,7 +54,22 @@ def _find(words: list[str], phrase: str, starts: dict[str, list[int]]) -> int | 
     for i in starts.get(target[0][:1], ()):
         if i + n <= len(words) and all(_alike(words[i + k], target[k]) for k in range(n)):
             return i
+        if n == 2 and target[0].startswith("smell") and _alike(words[i], target[0]):
+            # "smells like something is burning", "I smell a bit of gas": what is smelled may come a few
+            # words on, with only such words between
+            for k in range(i + 1, min(i + 2 + _SMELL_GAP, len(words))):
+                if _alike(words[k], target[1]):
+                    return i
+                if words[k] not in _BETWEEN:
+                    break
     return None
+
+
+_SMELL_GAP = 3
+_BETWEEN = frozenset(
+    {"like", "something", "some", "a", "bit", "of", "little", "faint", "natural", "strong", "slight", "kind",
+     "sort", "might", "be", "is", "maybe", "possibly", "the", "an", "what", "smells", "really", "very"}
+)  # fmt: skip
 
 
 @functools.lru_cache(maxsize=65536)
