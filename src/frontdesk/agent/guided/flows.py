@@ -55,7 +55,7 @@ class Flows:
         said = [text for turn, text in m.transcript.replies if turn < m.transcript.turn]
         if isinstance(step, Say) and len(said) >= 2 and all(s.endswith(step.text) for s in said[-2:]):
             return self.handoff(m, "repeated_failure")  # asked the same thing twice already
-        asked = m.asks_question or bool(_ASKED.search(m.transcript.latest))
+        asked = m.asks_question or intents.is_question(m.transcript.latest)
         if isinstance(step, Say) and said and said[-1].endswith(step.text) and not asked:
             # the same words twice in a row read like a machine stuck in a loop (unless a new question
             # has the same answer)
@@ -91,7 +91,9 @@ class Flows:
         if answered is not None:
             return answered
         bare = (
-            len(t.latest.split()) <= 5 and not _ASKED.search(t.latest) and not _CHOICE_WORDS.search(t.latest)
+            len(t.latest.split()) <= 5
+            and not intents.is_question(t.latest)
+            and not _CHOICE_WORDS.search(t.latest)
         )
         if _offered_more(m) and bare:
             if m.latest.answer == "yes" and m.reading.top is None:  # "yes" to "anything else?": what, then
@@ -869,12 +871,6 @@ def _offered_more(m: Memory) -> bool:
     return bool(before) and re.search(asked, before[-1], re.I) is not None
 
 
-# a question, with or without its question mark ("whats the technicians name")
-_ASKED = re.compile(
-    r"\?\s*$|^\W*(?:(?:ok(?:ay)?|and|so|but|um+|oh|also)\W+)*(what|whats|what's|who|whos|who's|when|where|why|how|which|is|are|"
-    r"does|do|can|could|will|would)\b",
-    re.I,
-)
 _CLAUSES = re.compile(r"(?<=[.?!])\s+|,\s*(?:and|but|also)\s+|\s+(?:and|but) also\s+", re.I)
 _REFERS = re.compile(r"\b(that|it|this|the (visit|job|appointment|service|repair|tune[- ]?up))\b", re.I)
 

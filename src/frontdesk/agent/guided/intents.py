@@ -317,6 +317,18 @@ def disputes_bill(text: str) -> bool:
     return bool(_DISPUTE.search(normalise(text)))
 
 
+# a question, with or without its question mark ("whats the technicians name")
+_QUESTION = re.compile(
+    r"\?|^\W*(?:(?:ok(?:ay)?|and|so|but|um+|oh|also)\W+)*(what|whats|what's|who|whos|who's|when|where|why|how|"
+    r"which|is|are|does|do|can|could|will|would)\b",
+    re.I,
+)
+
+
+def is_question(text: str) -> bool:
+    return bool(_QUESTION.search(text))
+
+
 def about_business(text: str) -> bool:
     """The message asks about the business itself (prices, hours, warranty, area…), beside anything else."""
     reading = read(text)

@@ -208,7 +208,7 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             memory.asks_aside = (
                 emergency is None
                 and intents.about_business(text)
-                and (top == "question" or bool(_ASKED.search(text)))
+                and (top == "question" or intents.is_question(text))
             )
     memory.goal, memory.goal_from = goal, goal_from
     if goal in CHANGES:
@@ -246,9 +246,6 @@ _ASKS_FOR_TIME = re.compile(
     r"openings?|anything (open|free|on)|is there anything|how about|what about|works? for (me|us))\b",
     re.I,
 )
-
-
-_ASKED = re.compile(r"\?|^\s*(how|what|do|does|are|is|can|will)\b", re.I)
 
 
 def _within(new: ex.When, earlier: ex.When | None, text: str) -> ex.When:
