@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from frontdesk.agent.guided import accounts, area, choices, intents, jobtypes, replies
+from frontdesk.agent.guided import accounts, area, choices, extract, intents, jobtypes, replies
 from frontdesk.agent.guided.accounts import describe
 from frontdesk.agent.guided.memory import OFFER_TO_BOOK, Memory
 from frontdesk.agent.guided.transcript import ToolOutcome
@@ -331,7 +331,18 @@ class Flows:
     def _place(self, m: Memory) -> dict[str, Any] | Say | None:
         """Which of several service locations the visit is for: asked once, then read from the answer."""
         places = self._places(m)
-        if len(places) < 2 or m.done("createCustomer", since_goal=False) is not None:
+        if not places or m.done("createCustomer", since_goal=False) is not None:
+            return None
+        for text in reversed(m.goal_texts):  # the latest address said decides
+            if choices.choose_place(text, places, ordinal=False) is not None:
+                break
+            said = extract.address(_PHONE_LIKE.sub(" ", text))
+            if said is not None and said.street:
+                # "for my rental at 500 Oak Ave": not an address on the account, so not one to send a
+                # technician to without the office
+                shown = [str(p.get("address") or p.get("name")) for p in places]
+                return Say(replies.address_not_on_file(said.street, shown, self.profile))
+        if len(places) < 2:
             return None
         asked = [turn for turn, text in m.transcript.replies if replies.WHICH_ADDRESS in text]
         texts = m.transcript.customer[asked[-1] + 1 :] if asked else m.goal_texts
@@ -852,6 +863,7 @@ def _asked(m: Memory, among: Collection[str], min_score: float = 0.0) -> list[st
     return list(dict.fromkeys(asked))
 
 
+_PHONE_LIKE = re.compile(r"\(?\d{3}\)?[\s.-]*\d{3}[\s.-]*\d{4}")
 _NEVER_MIND = re.compile(
     r"^\W*(?:(?:oh|ok|okay|actually|no|sorry)\W+)*(never ?mind|forget (it|that)|nvm)\W*$", re.I
 )

@@ -167,6 +167,16 @@ def which_address(addresses: Sequence[str]) -> str:
     return f"I see more than one service address on your account. {WHICH_ADDRESS}\n{bullet_list(addresses)}"
 
 
+def address_not_on_file(street: str, on_file: Sequence[str], profile: BusinessProfile) -> str:
+    """A visit asked for at an address the account does not have: the technician is not sent there blind."""
+    have = f"the address I have is {on_file[0]}" if len(on_file) == 1 else f"I have {' and '.join(on_file)}"
+    return (
+        f"I don't see {street} on your account — {have}. I can only book visits at "
+        f"addresses on file; our office can add a new one for you at {profile.phone}. If the visit is for "
+        f"{on_file[0]}, just say so and I'll carry on."
+    )
+
+
 def ask_locality(street: str) -> str:
     return f"Thanks — I have {street}. What's the city, state and ZIP code?"
 
