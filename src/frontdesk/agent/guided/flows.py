@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from frontdesk.agent.guided import accounts, area, choices, extract, intents, jobtypes, replies
@@ -730,6 +731,9 @@ class Flows:
         job_type = str(status.data.get("type") or status.data.get("jobType") or "")
         slots_args: dict[str, Any] = {"jobType": job_type}
         days = choices.days(m, since=m.goal_from)
+        shifted = _shifted_day(" ".join(m.goal_texts), status.data, m.now.date())
+        if shifted is not None:  # "push it back a week": from the visit's day, not from today
+            days = [shifted.isoformat()]
         if days:
             slots_args["preferredDays"] = days
         part = m.when.part if m.when is not None else "any"
@@ -749,7 +753,13 @@ class Flows:
         if picked is None:
             if not windows:
                 return Say(replies.no_windows(job_type, [], self.profile))
-            return Say(replies.move_windows([str(w.get("window")) for w in windows], asked=bool(days)))
+            offered_days = {str(w.get("windowStart", ""))[:10] for w in windows}
+            then = bool(days) and bool(offered_days & set(days))  # openings on the days asked for, or others
+            return Say(
+                replies.move_windows(
+                    [str(w.get("window")) for w in windows], asked=then, missed=bool(days) and not then
+                )
+            )
         move = {**args, "windowStart": picked["windowStart"]}
         return self.propose(m, "rescheduleAppointment", move, "Shall I move it?")
 
@@ -834,6 +844,35 @@ _NEXT_CHANGE = {
     "note": "Now your note for the technician. ",
     "cancel": "Now the cancellation. ",
 }
+
+
+_SHIFT = re.compile(
+    r"\b(?:push|move|bump|put|set)\s+(?:it|that|this|(?:my|the|our)\s+(?:\w+\s+)?(?:appointment|appt|visit))\s+"
+    r"(back|out|later|up|forward|earlier)\s+(?:by\s+)?(a|an|one|two|three|\d)\s+(day|week)s?\b",
+    re.I,
+)
+_COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
+
+
+def _shifted_day(text: str, job: dict[str, Any], today: date) -> date | None:
+    """The day a visit moved "back a week" or "up two days" lands on, counted from the visit's own day."""
+    shift = _SHIFT.search(text)
+    if shift is None:
+        return None
+    visits = [v for v in job.get("visits") or [] if isinstance(v, dict) and v.get("window")]
+    found = re.search(r"([A-Z][a-z]+) (\d{1,2})\b", str(visits[0]["window"])) if visits else None
+    if found is None:
+        return None
+    try:
+        on = datetime.strptime(f"{found.group(1)} {found.group(2)} {today.year}", "%B %d %Y").date()
+    except ValueError:
+        return None
+    if on < today - timedelta(days=180):
+        on = on.replace(year=today.year + 1)  # a visit in January seen in December
+    count = int(shift.group(2)) if shift.group(2).isdigit() else _COUNT[shift.group(2).lower()]
+    step = timedelta(days=count * (7 if shift.group(3).lower() == "week" else 1))
+    later = shift.group(1).lower() in ("back", "out", "later")
+    return max(on + step if later else on - step, today)
 
 
 def _done(outcome: ToolOutcome) -> str:

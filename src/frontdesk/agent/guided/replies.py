@@ -238,8 +238,10 @@ def no_windows(job_type: str, alternatives: Sequence[dict[str, Any]], profile: B
     )
 
 
-def move_windows(windows: Sequence[str], asked: bool) -> str:
+def move_windows(windows: Sequence[str], asked: bool, missed: bool = False) -> str:
     lead = "Here are the openings I have then:" if asked else "Sure. Here are the next openings:"
+    if missed:
+        lead = "I don't have openings on the day you asked for. Here's what I do have:"
     return f"{lead}\n{bullet_list(windows)}\n\nWhich one should I move your visit to?"
 
 
