@@ -43,7 +43,7 @@ _ALSO = [
 ]
 
 
-def _widened(question: str) -> str:
+def widened(question: str) -> str:
     extra = [words for pattern, words in _ALSO if pattern.search(question)]
     return " ".join([question, *extra])
 
@@ -110,7 +110,7 @@ class Knowledge:
     def search(self, query: str, k: int = 3, min_score: float = 1.0) -> list[Passage]:
         if not self.passages or not query.strip():
             return []
-        tokens = self._tokens([_widened(query)])
+        tokens = self._tokens([widened(query)])
         if not tokens.vocab:
             return []
         k = min(k, len(self.passages))

@@ -7,13 +7,14 @@ customer's next message agrees.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from frontdesk.agent.guided import accounts, area, choices, extract, intents, jobtypes, replies
+from frontdesk.agent.guided import accounts, area, choices, intents, jobtypes, replies
 from frontdesk.agent.guided.accounts import describe
 from frontdesk.agent.guided.memory import OFFER_TO_BOOK, Memory
 from frontdesk.agent.guided.transcript import ToolOutcome
@@ -337,7 +338,7 @@ class Flows:
         for text in reversed(m.goal_texts):  # the latest address said decides
             if choices.choose_place(text, places, ordinal=False) is not None:
                 break
-            said = extract.address(_PHONE_LIKE.sub(" ", text))
+            said = m.said(text).address
             if said is not None and said.street:
                 # "for my rental at 500 Oak Ave": not an address on the account, so not one to send a
                 # technician to without the office
@@ -704,10 +705,10 @@ class Flows:
         )
         tell = accounts.technician if tool == "getTechnicianLocation" else accounts.job_status
         step = self.read_and_tell(m, tool, args, tell)
-        asked = m.latest.when
+        asked, told = m.latest.when, m.transcript.last(tool, this_turn=True)
         if isinstance(step, Say) and asked is not None and asked.earliest and asked.earliest == asked.latest:
-            day = f"{asked.earliest:%B} {asked.earliest.day}"
-            if day not in step.text and "status:" in step.text.lower():
+            days = _visit_days(told.data) if told is not None and told.ok else set()
+            if days and asked.earliest not in days:
                 # "is my appointment tomorrow still on?" when it is on Thursday: say so first (in the
                 # customer's words, since a reply's dates come from the tools)
                 said = asked.text if asked.text and not re.search(r"\d", asked.text) else "on that day"
@@ -718,11 +719,9 @@ class Flows:
         done = m.done("rescheduleAppointment")
         if done is not None:
             return Say(f"{_done(done)}\n\nAnything else I can help with?")
-        args = self._job_args(m)
-        if args is None:
-            if m.last("getCustomerJobs") is None:
-                return Call("getCustomerJobs", {})
-            return self._no_visit(m, "move")
+        args = self._visit_args(m, "move")
+        if not isinstance(args, dict):
+            return args
         status = m.last("getJobStatus")
         if status is None or status.args != args:
             return Call("getJobStatus", args)
@@ -763,6 +762,15 @@ class Flows:
         move = {**args, "windowStart": picked["windowStart"]}
         return self.propose(m, "rescheduleAppointment", move, "Shall I move it?")
 
+    def _visit_args(self, m: Memory, verb: str) -> dict[str, Any] | Step:
+        """The job a change is for (named, or the upcoming visit), or the step to find it or say there is none."""
+        args = self._job_args(m)
+        if args is not None:
+            return args
+        if m.last("getCustomerJobs") is None:
+            return Call("getCustomerJobs", {})
+        return self._no_visit(m, verb)
+
     def _no_visit(self, m: Memory, verb: str) -> Say:
         """No open visit to change: ask for a job number once, then say so plainly and offer a new one."""
         ask = f"I don't see an upcoming visit to {verb}. Do you have the job number?"
@@ -778,11 +786,9 @@ class Flows:
         done = m.done("addJobNote")
         if done is not None:
             return Say(f"{_done(done)}{replies.ANYTHING_ELSE}")
-        args = self._job_args(m)
-        if args is None:
-            if m.last("getCustomerJobs") is None:
-                return Call("getCustomerJobs", {})
-            return self._no_visit(m, "add a note to")
+        args = self._visit_args(m, "add a note to")
+        if not isinstance(args, dict):
+            return args
         text = choices.note_text(m)
         if text is None:
             return Say("Of course — what would you like me to pass on to the technician?")
@@ -792,11 +798,9 @@ class Flows:
         done = m.done("cancelAppointment")
         if done is not None:
             return Say(f"{_done(done)}\n\nIf you need us again, just let me know.")
-        args = self._job_args(m)
-        if args is None:
-            if m.last("getCustomerJobs") is None:
-                return Call("getCustomerJobs", {})
-            return self._no_visit(m, "cancel")
+        args = self._visit_args(m, "cancel")
+        if not isinstance(args, dict):
+            return args
         status = m.last("getJobStatus")
         if status is None or status.args != args:
             return Call("getJobStatus", args)  # check the job is theirs and open before reading it back
@@ -854,21 +858,25 @@ _SHIFT = re.compile(
 _COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
 
 
+def _visit_days(data: dict[str, Any]) -> set[date]:
+    """The days of a job's visits, as getJobStatus (a list of visits) or getTechnicianLocation (one) gives them."""
+    visits = [data, *(v for v in data.get("visits") or [] if isinstance(v, dict))]
+    days = set()
+    for visit in visits:
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            days.add(datetime.fromisoformat(str(visit["windowStart"])).date())
+    return days
+
+
 def _shifted_day(text: str, job: dict[str, Any], today: date) -> date | None:
     """The day a visit moved "back a week" or "up two days" lands on, counted from the visit's own day."""
     shift = _SHIFT.search(text)
     if shift is None:
         return None
-    visits = [v for v in job.get("visits") or [] if isinstance(v, dict) and v.get("window")]
-    found = re.search(r"([A-Z][a-z]+) (\d{1,2})\b", str(visits[0]["window"])) if visits else None
-    if found is None:
+    days = _visit_days(job)
+    if not days:
         return None
-    try:
-        on = datetime.strptime(f"{found.group(1)} {found.group(2)} {today.year}", "%B %d %Y").date()
-    except ValueError:
-        return None
-    if on < today - timedelta(days=180):
-        on = on.replace(year=today.year + 1)  # a visit in January seen in December
+    on = min(days)
     count = int(shift.group(2)) if shift.group(2).isdigit() else _COUNT[shift.group(2).lower()]
     step = timedelta(days=count * (7 if shift.group(3).lower() == "week" else 1))
     later = shift.group(1).lower() in ("back", "out", "later")
@@ -902,7 +910,6 @@ def _asked(m: Memory, among: Collection[str], min_score: float = 0.0) -> list[st
     return list(dict.fromkeys(asked))
 
 
-_PHONE_LIKE = re.compile(r"\(?\d{3}\)?[\s.-]*\d{3}[\s.-]*\d{4}")
 _NEVER_MIND = re.compile(
     r"^\W*(?:(?:oh|ok|okay|actually|no|sorry)\W+)*(never ?mind|forget (it|that)|nvm)\W*$", re.I
 )

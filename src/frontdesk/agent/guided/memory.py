@@ -91,6 +91,10 @@ class Memory:
     finished: ToolOutcome | None = None  # a change asked for with the current one, made already
     away: date | None = None  # a day the customer said they are not available
 
+    def said(self, text: str) -> ex.Extracted:
+        """What one of the customer's messages holds (read once per message and cached)."""
+        return _extract(text, self.now.date().isoformat(), self.now)
+
     @property
     def goal_texts(self) -> list[str]:
         return self.transcript.customer[self.goal_from :]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from frontdesk.agent.guided.area import Place
+from frontdesk.agent.knowledge import widened
 from frontdesk.profile import BusinessProfile
 
 # Preparation advice after a booking, by the trade the job type belongs to.
@@ -433,20 +434,10 @@ def _pieces(text: str) -> list[str]:
     return [p.strip() for bullet in bullets for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", bullet) if p.strip()]
 
 
-# a customer's word for what a price list calls otherwise: "a charge for the visit" is the service call fee
-_SAME = {
-    "visit": {"servi", "call"},
-    "trip": {"servi", "call"},
-    "comin": {"servi", "call"},
-    "join": {"membe", "club"},
-    "enrol": {"membe", "club"},
-    "plan": {"membe", "club"},
-}
-
-
 def _asked_terms(question: str) -> set[str]:
-    terms = _terms(question)
-    return terms.union(*(_SAME.get(term, set()) for term in terms))
+    """The question's words, with the business's words for them (the knowledge search widens it the same way:
+    "a charge for the visit" is the service call fee, "join" the membership)."""
+    return _terms(widened(question))
 
 
 _SPECIAL = re.compile(r"\b(emergenc\w*|after[- ]hours|holidays?)\b", re.I)

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from frontdesk.capabilities.pack import words
+from frontdesk.capabilities.pack.windows import local_iso
 from frontdesk.capabilities.reference import ReferenceCache
 from frontdesk.capabilities.runner import NotYours
 from frontdesk.capabilities.together import collect, together
@@ -112,6 +113,7 @@ class Visit:
         }
         if self.start is not None:
             out["window"] = words.window(self.start, self.end, tz)
+            out["windowStart"] = local_iso(self.start, tz)
         out["technicians"] = [name for _, name in self.technicians]
         return out
 
