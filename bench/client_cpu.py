@@ -2,8 +2,9 @@
 
 The sandbox is served by uvicorn in a child process on loopback; this process makes N list calls (16 at a
 time) and divides its CPU time by N, for:
-- Frontdesk's client as shipped (httpx over httpcore2's pool, ``servicetitan/transport.py``);
-- the same client over httpx's own transport (httpcore 1.0's pool), as it was before;
+- Frontdesk's client as shipped (httpx requests and responses, aiohttp's pool and parser under them,
+  ``servicetitan/transport.py``);
+- the same client over httpx's own transport (httpcore's pool, h11's parser);
 - a bare ``httpx.AsyncClient`` with a token fetched once (no limiter, retries, validation or recording).
 
 Usage: python bench/client_cpu.py [--calls N] [--rounds N]
@@ -99,7 +100,7 @@ async def main() -> None:
             runs["stock"].append(await frontdesk(url, args.calls, stock=True))
             runs["bare"].append(await bare(url, args.calls))
     names = {
-        "shipped": "Frontdesk client (httpcore2 pool)",
+        "shipped": "Frontdesk client (aiohttp pool)",
         "stock": "Frontdesk client on httpx's own pool",
         "bare": "bare httpx.AsyncClient",
     }

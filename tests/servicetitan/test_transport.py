@@ -1,10 +1,11 @@
 """The client's connection pool over real sockets on loopback: reuse, limits, idle connections the server
-closed, and errors in httpx's terms (which the client's retry rules are written in)."""
+closed, compressed answers, and errors in httpx's terms (which the client's retry rules are written in)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ class Server:
     requests: list[str] = field(default_factory=list)
     close_after_answer: bool = False
     delay: float = 0.0
+    drop_unanswered: set[str] = field(default_factory=set)  # requests read, then the connection closed
+    gzip: bool = False
     writers: set[asyncio.StreamWriter] = field(default_factory=set)
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -48,10 +51,15 @@ class Server:
                 if length:
                     await reader.readexactly(length)
                 self.requests.append(f"{method} {path}")
+                if f"{method} {path}" in self.drop_unanswered:
+                    break
                 if self.delay:
                     await asyncio.sleep(self.delay)
                 body = f"{method} {path}".encode()
-                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+                extra = b""
+                if self.gzip:
+                    body, extra = gzip.compress(body), b"Content-Encoding: gzip\r\n"
+                writer.write(b"HTTP/1.1 200 OK\r\n%sContent-Length: %d\r\n\r\n%s" % (extra, len(body), body))
                 await writer.drain()
                 if self.close_after_answer:
                     break
@@ -122,3 +130,23 @@ async def test_errors_come_out_as_httpx_errors(server: Server) -> None:
     async with client(server, read_within=0.2) as http:
         with pytest.raises(httpx.ReadTimeout):
             await http.get("/slow")
+
+
+async def test_a_write_whose_connection_drops_unanswered_is_not_sent_again(server: Server) -> None:
+    """The server read the PUT and closed the connection without answering: the PUT may have taken effect,
+    so it is not repeated below the client (whose retry policy then surfaces it), and the error says it
+    may have arrived rather than that the connection failed."""
+    server.drop_unanswered = {"PUT /jobs/7/cancel"}
+    async with client(server) as http:
+        assert (await http.get("/jobs/7")).status_code == 200
+        with pytest.raises(httpx.TransportError) as caught:
+            await http.put("/jobs/7/cancel", json={"reasonId": 1})
+    assert not isinstance(caught.value, httpx.ConnectError | httpx.ConnectTimeout)
+    assert server.requests == ["GET /jobs/7", "PUT /jobs/7/cancel"]
+
+
+async def test_a_compressed_answer_is_decoded_once(server: Server) -> None:
+    server.gzip = True
+    async with client(server) as http:
+        response = await http.get("/jobs/3")
+    assert response.text == "GET /jobs/3"

@@ -21,6 +21,14 @@ from tests.servicetitan.conftest import FakeTime, st_settings
 
 NOW = datetime(2026, 3, 9, 15, 0, tzinfo=UTC)
 BASE = "https://api.servicetitan.io"
+
+
+@pytest.fixture
+def router() -> respx.MockRouter:
+    """Routes answered in process; a client reaches them through ``httpx.MockTransport(router.async_handler)``."""
+    return respx.MockRouter(assert_all_mocked=True)
+
+
 TOKEN = {"access_token": "eyJunit", "expires_in": 900, "token_type": "Bearer", "scope": ""}
 
 
@@ -52,13 +60,12 @@ def test_which_failures_are_retried() -> None:
     assert policy.retries_transport_error("GET", sent=True)
 
 
-@respx.mock(using="httpx")
-async def test_an_http_date_retry_after_is_honoured(respx_mock: respx.MockRouter) -> None:
+async def test_an_http_date_retry_after_is_honoured(router: respx.MockRouter) -> None:
     fake = FakeTime()
-    respx_mock.post("https://auth.servicetitan.io/connect/token").mock(
+    router.post("https://auth.servicetitan.io/connect/token").mock(
         return_value=httpx.Response(200, json=TOKEN)
     )
-    route = respx_mock.get(f"{BASE}/crm/v2/tenant/1000001/customers/5").mock(
+    route = router.get(f"{BASE}/crm/v2/tenant/1000001/customers/5").mock(
         side_effect=[
             httpx.Response(429, headers={"Retry-After": "Mon, 09 Mar 2026 15:00:04 GMT"}),
             httpx.Response(200, json={"id": 5, "name": "Ada", "balance": 12.5}),
@@ -66,7 +73,11 @@ async def test_an_http_date_retry_after_is_honoured(respx_mock: respx.MockRouter
     )
     settings = st_settings(environment="production", api_url=None)
     async with ServiceTitanClient(
-        settings, clock=FrozenClock(NOW), monotonic=fake.monotonic, sleep=fake.sleep
+        settings,
+        clock=FrozenClock(NOW),
+        monotonic=fake.monotonic,
+        sleep=fake.sleep,
+        transport=httpx.MockTransport(router.async_handler),
     ) as st:
         customer = await st.crm.customers.get(5)
     assert customer.name == "Ada" and customer.balance == Decimal("12.5")
@@ -75,20 +86,25 @@ async def test_an_http_date_retry_after_is_honoured(respx_mock: respx.MockRouter
     assert sent.headers["Authorization"] == "Bearer eyJunit" and sent.headers["ST-App-Key"].startswith("ak1.")
 
 
-@respx.mock(using="httpx")
 async def test_a_429_without_retry_after_backs_off_and_an_undocumented_body_still_raises(
-    respx_mock: respx.MockRouter,
+    router: respx.MockRouter,
 ) -> None:
     fake = FakeTime()
-    respx_mock.post("https://auth.servicetitan.io/connect/token").mock(
+    router.post("https://auth.servicetitan.io/connect/token").mock(
         return_value=httpx.Response(200, json=TOKEN)
     )
-    respx_mock.get(f"{BASE}/jpm/v2/tenant/1000001/jobs/9").mock(
+    router.get(f"{BASE}/jpm/v2/tenant/1000001/jobs/9").mock(
         return_value=httpx.Response(429, text="slow down")
     )
     settings = st_settings(environment="production", api_url=None)
     policy = RetryPolicy(max_attempts=3)
-    async with ServiceTitanClient(settings, retry=policy, monotonic=fake.monotonic, sleep=fake.sleep) as st:
+    async with ServiceTitanClient(
+        settings,
+        retry=policy,
+        monotonic=fake.monotonic,
+        sleep=fake.sleep,
+        transport=httpx.MockTransport(router.async_handler),
+    ) as st:
         with pytest.raises(RateLimited) as caught:
             await st.jpm.jobs.get(9)
     assert caught.value.retry_after is None and caught.value.trace_id is None
@@ -158,12 +174,11 @@ def test_query_values_as_servicetitan_reads_them() -> None:
     }
 
 
-@respx.mock(using="httpx")
 async def test_customer_create_sends_the_body_and_reads_locations_and_contacts(
-    respx_mock: respx.MockRouter,
+    router: respx.MockRouter,
 ) -> None:
     # unit level: the sandbox has no Customers_Create route yet
-    respx_mock.post("https://auth.servicetitan.io/connect/token").mock(
+    router.post("https://auth.servicetitan.io/connect/token").mock(
         return_value=httpx.Response(200, json=TOKEN)
     )
     created = {
@@ -175,7 +190,7 @@ async def test_customer_create_sends_the_body_and_reads_locations_and_contacts(
         "locations": [{"id": 21, "customerId": 11, "name": "Home", "address": {"street": "1 Elm St"}}],
         "contacts": [{"id": 31, "type": "MobilePhone", "value": "2175550199"}],
     }
-    route = respx_mock.post(f"{BASE}/crm/v2/tenant/1000001/customers").mock(
+    route = router.post(f"{BASE}/crm/v2/tenant/1000001/customers").mock(
         return_value=httpx.Response(200, json=created)
     )
     address = {"street": "1 Elm St", "city": "Springfield", "state": "IL", "zip": "62701", "country": "USA"}
@@ -185,7 +200,8 @@ async def test_customer_create_sends_the_body_and_reads_locations_and_contacts(
         "locations": [{"name": "Home", "address": address}],
         "contacts": [{"type": "MobilePhone", "value": "2175550199"}],
     }
-    async with ServiceTitanClient(st_settings(environment="production", api_url=None)) as st:
+    settings = st_settings(environment="production", api_url=None)
+    async with ServiceTitanClient(settings, transport=httpx.MockTransport(router.async_handler)) as st:
         customer = await st.crm.customers.create(body)
     assert customer.id == 11 and customer.locations[0].id == 21 and customer.contacts[0].value == "2175550199"
     assert customer.created_on == NOW

@@ -1,39 +1,42 @@
-"""The connection pool under the client: httpx's ``AsyncClient`` on httpcore2's pool.
+"""The connection pool under the client: aiohttp's, behind httpx's transport interface.
 
-httpx's own transport runs on httpcore 1.0, whose pool, whenever a request starts or ends, asks every idle
-connection's socket whether the server closed it (building anyio's table of socket attributes each time)
-and counts the idle connections once per connection. With the client's 16 connections that was about 40 %
-of the CPU of an exchange. httpcore2, the maintained fork that pydantic-ai's model providers already bring
-in, checks only the connection it is about to use, and otherwise behaves the same: a connection the server
-closed while idle is replaced before the request is written. This transport is httpx's, with httpcore2's
-pool under it; its errors are httpx's, so nothing above it changes.
+The client builds ``httpx.Request`` objects and gets ``httpx.Response`` objects back, so its retry rules, its
+recorder and every test transport (the in-process sandbox, respx, ``httpx.MockTransport``) speak httpx. On
+the wire, aiohttp does the work: its pool and its HTTP parser (llhttp, in C) cost about a third of the CPU
+per call of httpx's own transport stack (``bench/client_cpu.py`` prints the figures side by side), which is
+what decides how many calls a process can make when hundreds of conversations call at once.
+
+Errors come out as httpx's, and the difference the retry rules depend on is kept: a request that cannot
+have reached the server (the connection was never made) is a ``ConnectError``/``ConnectTimeout``; anything
+after the request began to be written (a dropped connection, a read timeout, a malformed answer) is an
+error that says it may have arrived. aiohttp's own quiet retry of a request on a dropped keep-alive
+connection is turned off, so every decision to send again is the client's, made by its retry policy and
+visible in the recorded exchanges.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ssl
-from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from collections.abc import Iterator
 
-import httpcore2
+import aiohttp
 import httpx
+import yarl
 
-# from the most general to the most specific: an error becomes the last class it is an instance of
+# the most specific first: an error becomes the first class it is an instance of
 _ERRORS: list[tuple[type[Exception], type[httpx.TransportError]]] = [
-    (httpcore2.TimeoutException, httpx.TimeoutException),
-    (httpcore2.NetworkError, httpx.NetworkError),
-    (httpcore2.ProtocolError, httpx.ProtocolError),
-    (httpcore2.ConnectTimeout, httpx.ConnectTimeout),
-    (httpcore2.ReadTimeout, httpx.ReadTimeout),
-    (httpcore2.WriteTimeout, httpx.WriteTimeout),
-    (httpcore2.PoolTimeout, httpx.PoolTimeout),
-    (httpcore2.ConnectError, httpx.ConnectError),
-    (httpcore2.ReadError, httpx.ReadError),
-    (httpcore2.WriteError, httpx.WriteError),
-    (httpcore2.ProxyError, httpx.ProxyError),
-    (httpcore2.UnsupportedProtocol, httpx.UnsupportedProtocol),
-    (httpcore2.LocalProtocolError, httpx.LocalProtocolError),
-    (httpcore2.RemoteProtocolError, httpx.RemoteProtocolError),
+    (aiohttp.ConnectionTimeoutError, httpx.ConnectTimeout),
+    (aiohttp.ClientConnectorError, httpx.ConnectError),
+    (aiohttp.SocketTimeoutError, httpx.ReadTimeout),
+    (aiohttp.ServerTimeoutError, httpx.ReadTimeout),
+    (aiohttp.ServerDisconnectedError, httpx.RemoteProtocolError),
+    (aiohttp.ClientPayloadError, httpx.ReadError),
+    (aiohttp.ClientResponseError, httpx.RemoteProtocolError),
+    (aiohttp.InvalidURL, httpx.UnsupportedProtocol),
+    (aiohttp.ClientOSError, httpx.NetworkError),
+    (aiohttp.ClientConnectionError, httpx.NetworkError),
+    (aiohttp.ClientError, httpx.TransportError),
 ]
 
 
@@ -41,69 +44,72 @@ _ERRORS: list[tuple[type[Exception], type[httpx.TransportError]]] = [
 def _as_httpx_errors() -> Iterator[None]:
     try:
         yield
-    except Exception as exc:
-        mapped: type[httpx.TransportError] | None = None
+    except aiohttp.ClientError as exc:
         for source, target in _ERRORS:
-            if isinstance(exc, source) and (mapped is None or issubclass(target, mapped)):
-                mapped = target
-        if mapped is None:
-            raise
-        raise mapped(str(exc)) from exc
-
-
-class _Body(httpx.AsyncByteStream):
-    def __init__(self, stream: AsyncIterable[bytes]) -> None:
-        self._stream = stream
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        with _as_httpx_errors():
-            async for part in self._stream:
-                yield part
-
-    async def aclose(self) -> None:
-        close = getattr(self._stream, "aclose", None)
-        if close is not None:
-            with _as_httpx_errors():
-                await close()
+            if isinstance(exc, source):
+                raise target(str(exc) or type(exc).__name__) from exc
+        raise
 
 
 class PooledTransport(httpx.AsyncBaseTransport):
-    """HTTP/1.1 over a pool of at most ``limits.max_connections`` connections, kept alive up to
-    ``limits.max_keepalive_connections`` for ``limits.keepalive_expiry`` seconds."""
+    """HTTP/1.1 over a pool of at most ``limits.max_connections`` connections, each kept alive for
+    ``limits.keepalive_expiry`` seconds after its last answer.
+
+    The pool is made on the first request, on the event loop that sends it.
+    """
 
     def __init__(self, limits: httpx.Limits, ssl_context: ssl.SSLContext | None = None) -> None:
-        self._pool = httpcore2.AsyncConnectionPool(
-            ssl_context=ssl_context or httpcore2.default_ssl_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            http1=True,
-            http2=False,
-        )
+        self._limits = limits
+        self._ssl: ssl.SSLContext | bool = ssl_context if ssl_context is not None else True
+        self._session: aiohttp.ClientSession | None = None
+
+    def _pool(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(
+                limit=self._limits.max_connections or 0,
+                keepalive_timeout=self._limits.keepalive_expiry or 0.0,
+                ssl=self._ssl,
+            )
+            session = aiohttp.ClientSession(
+                connector=connector,
+                cookie_jar=aiohttp.DummyCookieJar(),  # ServiceTitan's API sets no cookies to keep
+                auto_decompress=False,  # httpx's Response decodes Content-Encoding itself
+                skip_auto_headers=("User-Agent",),
+            )
+            # aiohttp sends a GET, PUT or DELETE again by itself when a reused connection drops; the client's
+            # retry policy decides that instead (a PUT that cancels a job may have arrived)
+            session._retry_connection = False
+            self._session = session
+        return self._session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        assert isinstance(request.stream, httpx.AsyncByteStream)
-        outgoing = httpcore2.Request(
-            method=request.method,
-            url=httpcore2.URL(
-                scheme=request.url.raw_scheme,
-                host=request.url.raw_host,
-                port=request.url.port,
-                target=request.url.raw_path,
-            ),
-            headers=request.headers.raw,
-            content=request.stream,
-            extensions=request.extensions,
-        )
+        timeout = request.extensions.get("timeout", {})
         with _as_httpx_errors():
-            answer = await self._pool.handle_async_request(outgoing)
-        assert isinstance(answer.stream, AsyncIterable)
+            async with self._pool().request(
+                request.method,
+                yarl.URL(str(request.url), encoded=True),  # httpx has already encoded it
+                headers=request.headers.multi_items(),
+                data=request.content or None,
+                allow_redirects=False,
+                timeout=aiohttp.ClientTimeout(
+                    total=None,
+                    connect=timeout.get("pool"),
+                    sock_connect=timeout.get("connect"),
+                    sock_read=timeout.get("read"),
+                ),
+            ) as answer:
+                body = await answer.read()
+        extensions: dict[str, object] = {"http_version": b"HTTP/1.1"}
+        if answer.reason:
+            extensions["reason_phrase"] = answer.reason.encode("ascii", "replace")
         return httpx.Response(
             status_code=answer.status,
-            headers=answer.headers,
-            stream=_Body(answer.stream),
-            extensions=answer.extensions,
+            headers=answer.raw_headers,
+            content=body,
+            extensions=extensions,
         )
 
     async def aclose(self) -> None:
-        await self._pool.aclose()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
