@@ -157,6 +157,29 @@ async def test_an_export_read_from_bytes_asks_ahead_before_parsing_a_batch() -> 
     await pages.aclose()
 
 
+async def test_the_next_batch_is_on_its_way_before_this_one_is_parsed() -> None:
+    """Parsing holds the event loop: the next request must have started before it, or the download and
+    the parse take turns instead of overlapping."""
+    events: list[str] = []
+
+    async def fetch(token: str | None) -> bytes:
+        events.append(f"fetch {token}")
+        number = int(token or 0)
+        await asyncio.sleep(0.01)
+        return json.dumps(
+            {"hasMore": number < 2, "continueFrom": str(number + 1), "data": [{"n": number}]}
+        ).encode()
+
+    def parse(answer: bytes) -> ExportPage[dict[str, int]]:
+        batch = ExportPage[dict[str, int]].model_validate_json(answer)
+        events.append(f"parse {batch.data[0]['n']}")
+        return batch
+
+    seen = [item["n"] async for item in ExportIterator(fetch, parse)]
+    assert seen == [0, 1, 2]
+    assert events == ["fetch None", "fetch 1", "parse 0", "fetch 2", "parse 1", "parse 2"]
+
+
 @pytest.mark.parametrize("data_first", [False, True])
 @pytest.mark.parametrize("way", ["bytes", "decoded"])
 async def test_the_next_export_batch_downloads_while_this_one_is_used(data_first: bool, way: str) -> None:
