@@ -109,9 +109,9 @@ class ServiceTitanClient:
         limits = limits or httpx.Limits(
             max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
         )
-        # exchanges beyond the pool's size wait here, not in httpcore's queue: its pool re-scans every queued
-        # request against every connection whenever a request starts or ends, which costs more CPU than the
-        # exchange itself once hundreds of conversations call at the same moment
+        # exchanges beyond the pool's size wait here, before they reach any transport: a call that gives up
+        # while waiting is then known never to have left, and no transport's queue (httpcore's re-scans every
+        # waiting request whenever one starts or ends) grows with hundreds of conversations calling at once
         self._slots = asyncio.Semaphore(limits.max_connections or MAX_CONNECTIONS)
         # requests go straight to the transport: httpx's AsyncClient around it would add a second parse of
         # every URL, a cookie jar and redirect handling, none of which ServiceTitan's API uses, and which
