@@ -204,6 +204,25 @@ async def test_a_full_day_says_so_and_offers_the_next_days(
     assert later and all(s.date().isoformat() >= "2026-03-16" for s in later)  # Sunday is closed
 
 
+async def test_a_day_past_the_booking_horizon_gets_the_last_bookable_days(
+    runner: ToolRunner, ctx_of: Ctx, new_state: Any
+) -> None:
+    """Asked for a day a month out, with visits bookable two weeks ahead: the windows offered are the
+    ones nearest that day (the last bookable days), not the first open days, and the reply can name the
+    last bookable day because a fact backs it."""
+    result = await runner.run(
+        ctx_of(new_state()),
+        "getAvailableTimeSlots",
+        {"jobType": "HVAC Maintenance", "preferredDays": ["2026-04-08"]},
+    )
+    assert result.status == "ok" and result.data["windows"] == []
+    assert result.data["bookableUntil"] == "Monday, March 23"
+    offered = starts(result, "alternatives")
+    assert offered and all("2026-03-19" <= s.date().isoformat() <= "2026-03-23" for s in offered)
+    assert any(f.kind == "date" and f.value == "Monday, March 23" for f in result.facts)
+    assert "past the last day that can be booked" in (result.message or "")
+
+
 async def test_an_unknown_job_type_points_to_the_guidance(
     runner: ToolRunner, ctx_of: Ctx, new_state: Any
 ) -> None:

@@ -164,10 +164,14 @@ _PROBLEM = re.compile(
 )
 
 
-# days and times ("on Tuesday", "at 2", "2:30 pm"), but not other numbers ("it's 95 degrees in here")
+_MONTH = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
+_MONTH += r"nov(?:ember)?|dec(?:ember)?"
+# days and times ("on Tuesday", "at 2", "2:30 pm", "April 8"), but not other numbers ("it's 95 degrees in here")
 _WHEN_WORDS = re.compile(
     r"\s*\b(?:(?:on|at|for|this|next|by)\s+)*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|"
     r"morning|afternoon|evening|\d{1,2}(?::\d{2})?(?:\s*[ap]\.?m\b\.?)|\d{1,2}:\d{2}|\d{1,2}/\d{1,2}|"
+    r"(?:" + _MONTH + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"  # "April 8", "march 23rd, 2026"
+    r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th)(?:\s+of\s+(?:" + _MONTH + r"))?|"  # "the 23rd", "8th of April"
     r"(?<=at )\d{1,2}|(?<=by )\d{1,2})\b",
     re.I,
 )

@@ -436,7 +436,8 @@ class Flows:
             alternatives = slots.data.get("alternatives") or []
             picked = choices.pick(m, alternatives) if slots.turn < m.transcript.turn else None
             if picked is None:
-                return Say(replies.no_windows(job_type, alternatives, self.profile))
+                until = slots.data.get("bookableUntil")
+                return Say(replies.no_windows(job_type, alternatives, self.profile, until))
             windows = alternatives
         else:
             picked = choices.pick(m, windows)
@@ -473,7 +474,7 @@ class Flows:
             and last.turn < m.transcript.turn
             and last.turn >= m.goal_from
             and last.args.get("jobType") == args["jobType"]
-            and (m.latest.when is None or choices.pick(m, last.data.get("windows") or []) is not None)
+            and (m.latest.when is None or choices.pick(m, _offered(last)) is not None)
         )  # the customer is choosing among windows already offered, without new day wishes
         return last if choosing else None
 
@@ -756,7 +757,10 @@ class Flows:
             then = bool(days) and bool(offered_days & set(days))  # openings on the days asked for, or others
             return Say(
                 replies.move_windows(
-                    [str(w.get("window")) for w in windows], asked=then, missed=bool(days) and not then
+                    [str(w.get("window")) for w in windows],
+                    asked=then,
+                    missed=bool(days) and not then,
+                    until=slots.data.get("bookableUntil"),
                 )
             )
         move = {**args, "windowStart": picked["windowStart"]}
@@ -952,3 +956,8 @@ def _told_before(m: Memory, tools: Collection[str]) -> bool:
     """One of ``tools`` answered in an earlier turn of the current task."""
     t = m.transcript
     return any(o.ok and o.tool in tools and m.goal_from <= o.turn < t.turn for o in t.outcomes)
+
+
+def _offered(slots: ToolOutcome) -> list[dict[str, Any]]:
+    """The windows a slots answer offered: those of the day asked for, else the other days it suggested."""
+    return list(slots.data.get("windows") or slots.data.get("alternatives") or [])

@@ -226,8 +226,15 @@ def offer_windows(job_type: str, windows: Sequence[dict[str, Any]], when_text: s
     return f"{lead}\n{bullet_list(lines)}\n\nThe technician arrives within the window. Which one works best for you?"
 
 
-def no_windows(job_type: str, alternatives: Sequence[dict[str, Any]], profile: BusinessProfile) -> str:
+def no_windows(
+    job_type: str, alternatives: Sequence[dict[str, Any]], profile: BusinessProfile, until: str | None = None
+) -> str:
     lines = [str(w.get("window") or "") for w in alternatives if w.get("window")]
+    if lines and until:
+        return (
+            f"I'm sorry, I can only book visits through {until}. These are the openings for {job_type} "
+            f"closest to the day you asked for:\n{bullet_list(lines)}\n\nWould one of these work?"
+        )
     if lines:
         return (
             f"I'm sorry, there's nothing open for {job_type} then. These are the closest openings:\n"
@@ -239,10 +246,12 @@ def no_windows(job_type: str, alternatives: Sequence[dict[str, Any]], profile: B
     )
 
 
-def move_windows(windows: Sequence[str], asked: bool, missed: bool = False) -> str:
+def move_windows(windows: Sequence[str], asked: bool, missed: bool = False, until: str | None = None) -> str:
     lead = "Here are the openings I have then:" if asked else "Sure. Here are the next openings:"
     if missed:
         lead = "I don't have openings on the day you asked for. Here's what I do have:"
+    if until:
+        lead = f"I can only book visits through {until}. These are the openings closest to the day you asked for:"
     return f"{lead}\n{bullet_list(windows)}\n\nWhich one should I move your visit to?"
 
 

@@ -9,14 +9,14 @@ through the same functions, so what was offered and what is booked follow one ru
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-from frontdesk.capabilities.pack import recall
+from frontdesk.capabilities.pack import recall, words
 from frontdesk.capabilities.pack import windows as w
 from frontdesk.capabilities.pack.visits import reference
 from frontdesk.capabilities.pack.windows import Window
-from frontdesk.capabilities.tool import Tool, ToolContext, ToolResult
+from frontdesk.capabilities.tool import Fact, Tool, ToolContext, ToolResult
 from frontdesk.profile import BusinessProfile
 from frontdesk.servicetitan.models import JobType, Technician
 
@@ -160,13 +160,24 @@ async def alternatives(
     after: date | None = None,
     when: TimeOfDay = "any",
     technician: Technician | None = None,
+    toward: date | None = None,
 ) -> list[Window]:
-    """Fresh windows to offer instead (from ``after``, else today, to the booking horizon)."""
+    """Fresh windows to offer instead (from ``after``, else today, to the booking horizon).
+
+    ``toward``: a day asked for beyond the horizon; the windows then come from the open days nearest it,
+    the last bookable ones, rather than from the first.
+    """
     first = max(after or today(ctx), today(ctx))
     found = await open_windows(ctx, job_type, first, last_bookable_day(ctx))
     found = [x for x in found if free(x, technician)]
-    preferred = [x for x in found if part_of_day(x, ctx, when)]
-    return spread(preferred or found, ctx.profile.policies.windows_to_offer, ctx)
+    found = [x for x in found if part_of_day(x, ctx, when)] or found
+    count = ctx.profile.policies.windows_to_offer
+    if toward is not None:
+        zone = ctx.profile.zone
+        days = sorted({x.start.astimezone(zone).date() for x in found}, key=lambda d: abs((toward - d).days))
+        nearest = set(days[:count])
+        found = [x for x in found if x.start.astimezone(zone).date() in nearest]
+    return spread(found, count, ctx)
 
 
 def offers(found: list[Window], ctx: ToolContext) -> list[dict[str, str]]:
@@ -228,9 +239,11 @@ class GetAvailableTimeSlots(Tool):
         except ValueError as exc:
             return ToolResult.error(str(exc))
         notes: list[str] = []
+        facts_too: list[Fact] = []
         if any(d < first_day for d in days):
             notes.append("Days in the past were left out.")
-        if any(d > horizon for d in days):
+        beyond = [d for d in days if d > horizon]
+        if beyond:
             notes.append(
                 f"Visits can be booked up to {horizon.isoformat()} ({(horizon - first_day).days} days ahead)."
             )
@@ -254,13 +267,23 @@ class GetAvailableTimeSlots(Tool):
             facts = [w.fact(x, ctx.profile.zone) for x in chosen]
             return ToolResult(data=data, facts=facts, message=" ".join([*notes, message]))
         after = days[-1] + timedelta(days=1) if days else None
-        others = await alternatives(ctx, job_type, after, when, technician)
+        toward = beyond[0] if beyond and not days else None  # only days past the horizon were asked for
+        others = await alternatives(ctx, job_type, after, when, technician, toward)
         if not others and after is not None:
             others = await alternatives(ctx, job_type, None, when, technician)
         data["alternatives"] = offers(others, ctx)
         recall.remember_offers(ctx, job_type.id, others)
         asked = "on the days the customer asked for" if days or args.get("preferredDays") else "soon"
-        if others:
+        if toward is not None:
+            until = datetime.combine(horizon, time(12), ctx.profile.zone)
+            data["bookableUntil"] = words.day(until, ctx.profile.zone)
+            facts_too.append(Fact(kind="date", value=data["bookableUntil"], forms=[horizon.isoformat()]))
+        if others and toward is not None:
+            message = (
+                f"No open arrival windows {asked}: they are past the last day that can be booked "
+                f"({data['bookableUntil']}). Say so, and offer these, the open windows nearest to them."
+            )
+        elif others:
             message = (
                 f"No open arrival windows {asked}. Say so, and offer these other windows from the next "
                 "open days."
@@ -270,5 +293,5 @@ class GetAvailableTimeSlots(Tool):
                 f"No open arrival windows in the next {ctx.profile.policies.booking_horizon_days} days. "
             )
             message += callback_advice(ctx)
-        facts = [w.fact(x, ctx.profile.zone) for x in others]
+        facts = [*facts_too, *(w.fact(x, ctx.profile.zone) for x in others)]
         return ToolResult(data=data, facts=facts, message=" ".join([*notes, message]))
