@@ -60,7 +60,8 @@ class PooledTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, limits: httpx.Limits, ssl_context: ssl.SSLContext | None = None) -> None:
         self._limits = limits
-        self._ssl: ssl.SSLContext | bool = ssl_context if ssl_context is not None else True
+        # httpx's default: certifi's CA bundle (or SSL_CERT_FILE / SSL_CERT_DIR), certificates verified
+        self._ssl = ssl_context if ssl_context is not None else httpx.create_ssl_context()
         self._session: aiohttp.ClientSession | None = None
 
     def _pool(self) -> aiohttp.ClientSession:
