@@ -17,6 +17,7 @@ visible in the recorded exchanges.
 from __future__ import annotations
 
 import contextlib
+import functools
 import ssl
 from collections.abc import Iterator
 
@@ -51,6 +52,13 @@ def _as_httpx_errors() -> Iterator[None]:
         raise
 
 
+@functools.cache
+def _default_tls() -> ssl.SSLContext:
+    """httpx's default: certifi's CA bundle (or SSL_CERT_FILE / SSL_CERT_DIR), certificates verified. Made
+    once per process, when the first pool is: loading the bundle takes tens of milliseconds."""
+    return httpx.create_ssl_context()
+
+
 class PooledTransport(httpx.AsyncBaseTransport):
     """HTTP/1.1 over a pool of at most ``limits.max_connections`` connections, each kept alive for
     ``limits.keepalive_expiry`` seconds after its last answer.
@@ -60,8 +68,7 @@ class PooledTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, limits: httpx.Limits, ssl_context: ssl.SSLContext | None = None) -> None:
         self._limits = limits
-        # httpx's default: certifi's CA bundle (or SSL_CERT_FILE / SSL_CERT_DIR), certificates verified
-        self._ssl = ssl_context if ssl_context is not None else httpx.create_ssl_context()
+        self._ssl = ssl_context
         self._session: aiohttp.ClientSession | None = None
 
     def _pool(self) -> aiohttp.ClientSession:
@@ -69,7 +76,7 @@ class PooledTransport(httpx.AsyncBaseTransport):
             connector = aiohttp.TCPConnector(
                 limit=self._limits.max_connections or 0,
                 keepalive_timeout=self._limits.keepalive_expiry or 0.0,
-                ssl=self._ssl,
+                ssl=self._ssl if self._ssl is not None else _default_tls(),
             )
             session = aiohttp.ClientSession(
                 connector=connector,

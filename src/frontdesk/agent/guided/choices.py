@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from frontdesk.agent.guided import intents, jobtypes
+from frontdesk.agent.guided.extract import MONTHS
 from frontdesk.agent.guided.memory import Memory
 
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
@@ -164,14 +165,12 @@ _PROBLEM = re.compile(
 )
 
 
-_MONTH = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
-_MONTH += r"nov(?:ember)?|dec(?:ember)?"
 # days and times ("on Tuesday", "at 2", "2:30 pm", "April 8"), but not other numbers ("it's 95 degrees in here")
 _WHEN_WORDS = re.compile(
     r"\s*\b(?:(?:on|at|for|this|next|by)\s+)*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|"
     r"morning|afternoon|evening|\d{1,2}(?::\d{2})?(?:\s*[ap]\.?m\b\.?)|\d{1,2}:\d{2}|\d{1,2}/\d{1,2}|"
-    r"(?:" + _MONTH + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"  # "April 8", "march 23rd, 2026"
-    r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th)(?:\s+of\s+(?:" + _MONTH + r"))?|"  # "the 23rd", "8th of April"
+    rf"(?:{MONTHS})[a-z]*\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|"  # "April 8", "march 23rd, 2026"
+    rf"(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+(?:{MONTHS})[a-z]*)?|"  # "the 23rd", "8th of April"
     r"(?<=at )\d{1,2}|(?<=by )\d{1,2})\b",
     re.I,
 )

@@ -302,7 +302,7 @@ _WEEKDAY_NAMES = [
 ]  # fmt: skip
 _WEEKDAY_NUMBER = {name: number for number, names in enumerate(_WEEKDAY_NAMES) for name in names}
 _WEEKDAY = re.compile(rf"\b({'|'.join(_WEEKDAY_NUMBER)})\b\.?", re.I)
-_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"  # [a-z]* after one takes the full name
+MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"  # [a-z]* after one takes the full name
 # a month named on its own ("may" left out: it is more often the verb)
 _MONTH_NAME = re.compile(
     r"\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|january|february|march|april|june|july|august|"
@@ -311,7 +311,7 @@ _MONTH_NAME = re.compile(
 )
 _DATED = re.compile(
     rf"\b(today|tomorrow|tonight)\b|\d{{1,2}}/\d{{1,2}}|\b\d{{1,2}}(?:st|nd|rd|th)\b|"
-    rf"\b(?:{_MONTHS})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})[a-z]*\b",
+    rf"\b(?:{MONTHS})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})[a-z]*\b",
     re.I,
 )
 # "on the 15th", "Thursday the 10th", "the 15th in the morning": a day of this month (or the next, once it
@@ -489,7 +489,7 @@ def _week(match: re.Match[str], part: PartOfDay, today: date) -> When:
     return When(max(start + timedelta(days=first), today), latest, None, part, match.group(0))
 
 
-_NAMES_A_DAY = re.compile(rf"\b(today|tomorrow|tonight|weekend|{_MONTHS})[a-z]*\b|\d{{1,2}}/\d{{1,2}}", re.I)
+_NAMES_A_DAY = re.compile(rf"\b(today|tomorrow|tonight|weekend|{MONTHS})[a-z]*\b|\d{{1,2}}/\d{{1,2}}", re.I)
 
 
 def _clock_text(text: str) -> str:

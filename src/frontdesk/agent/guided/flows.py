@@ -742,7 +742,7 @@ class Flows:
         slots = self._slots_for(m, slots_args)
         if slots is None:
             return Call("getAvailableTimeSlots", slots_args)
-        windows: list[dict[str, Any]] = slots.data.get("windows") or slots.data.get("alternatives") or []
+        windows = _offered(slots)
         if m.away is not None:  # "I won't be home Thursday": not Thursday's windows
             windows = [w for w in windows if not str(w.get("windowStart", "")).startswith(m.away.isoformat())]
         picked = (

@@ -232,8 +232,7 @@ def no_windows(
     lines = [str(w.get("window") or "") for w in alternatives if w.get("window")]
     if lines and until:
         return (
-            f"I'm sorry, I can only book visits through {until}. These are the openings for {job_type} "
-            f"closest to the day you asked for:\n{bullet_list(lines)}\n\nWould one of these work?"
+            f"I'm sorry, {_last_bookable(until, job_type)}:\n{bullet_list(lines)}\n\nWould one of these work?"
         )
     if lines:
         return (
@@ -246,12 +245,18 @@ def no_windows(
     )
 
 
+def _last_bookable(until: str, job_type: str = "") -> str:
+    """Why the windows offered are not on the day asked for: it is past the booking horizon."""
+    openings = f"the openings for {job_type}" if job_type else "the openings"
+    return f"I can only book visits through {until}. These are {openings} closest to the day you asked for"
+
+
 def move_windows(windows: Sequence[str], asked: bool, missed: bool = False, until: str | None = None) -> str:
     lead = "Here are the openings I have then:" if asked else "Sure. Here are the next openings:"
     if missed:
         lead = "I don't have openings on the day you asked for. Here's what I do have:"
     if until:
-        lead = f"I can only book visits through {until}. These are the openings closest to the day you asked for:"
+        lead = _last_bookable(until) + ":"
     return f"{lead}\n{bullet_list(windows)}\n\nWhich one should I move your visit to?"
 
 

@@ -9,7 +9,7 @@ through the same functions, so what was offered and what is booked follow one ru
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from frontdesk.capabilities.pack import recall, words
@@ -239,7 +239,6 @@ class GetAvailableTimeSlots(Tool):
         except ValueError as exc:
             return ToolResult.error(str(exc))
         notes: list[str] = []
-        facts_too: list[Fact] = []
         if any(d < first_day for d in days):
             notes.append("Days in the past were left out.")
         beyond = [d for d in days if d > horizon]
@@ -274,10 +273,10 @@ class GetAvailableTimeSlots(Tool):
         data["alternatives"] = offers(others, ctx)
         recall.remember_offers(ctx, job_type.id, others)
         asked = "on the days the customer asked for" if days or args.get("preferredDays") else "soon"
+        facts = [w.fact(x, ctx.profile.zone) for x in others]
         if toward is not None:
-            until = datetime.combine(horizon, time(12), ctx.profile.zone)
-            data["bookableUntil"] = words.day(until, ctx.profile.zone)
-            facts_too.append(Fact(kind="date", value=data["bookableUntil"], forms=[horizon.isoformat()]))
+            data["bookableUntil"] = words.day(horizon, ctx.profile.zone)
+            facts.append(Fact(kind="date", value=data["bookableUntil"], forms=[horizon.isoformat()]))
         if others and toward is not None:
             message = (
                 f"No open arrival windows {asked}: they are past the last day that can be booked "
@@ -293,5 +292,4 @@ class GetAvailableTimeSlots(Tool):
                 f"No open arrival windows in the next {ctx.profile.policies.booking_horizon_days} days. "
             )
             message += callback_advice(ctx)
-        facts = [*facts_too, *(w.fact(x, ctx.profile.zone) for x in others)]
         return ToolResult(data=data, facts=facts, message=" ".join([*notes, message]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -64,9 +64,9 @@ def clock_time(instant: datetime, zone: ZoneInfo) -> str:
     return f"{(at.hour % 12) or 12}:{at.minute:02d} {'AM' if at.hour < 12 else 'PM'}"
 
 
-def day(instant: datetime, zone: ZoneInfo) -> str:
-    """``Monday, March 16`` in the business's time zone (for visits, which are near: no year)."""
-    at = local(instant, zone)
+def day(instant: datetime | date, zone: ZoneInfo) -> str:
+    """``Monday, March 16`` in the business's time zone (for visits, which are near: no year); a date as is."""
+    at = local(instant, zone) if isinstance(instant, datetime) else instant
     return f"{at:%A}, {at:%B} {at.day}"
 
 
