@@ -7,7 +7,11 @@ and counts the ServiceTitan API requests (token requests not included) seen on t
   createAppointment (proposal, yes);
 - job status: searchCustomers → getJobStatus.
 Each flow runs once to warm the reference cache (job types, campaigns, technicians…), then is measured in
-a fresh conversation. Prints a table of goal and measured calls, then each tool run's requests.
+a fresh conversation, twice: for a customer whose number was not looked up before, and for one looked up
+a few minutes earlier in another conversation (they texted, now they call), whose account and service
+locations the account cache still holds (``frontdesk.capabilities.accounts``; a number with no account is
+never kept, so the new customer's figures are the same both times). Prints a table of goal and measured
+calls, then each tool run's requests.
 
 Calls that do not depend on each other run at once, so a flow waits for fewer round trips than it makes
 calls. Every request here is held for ``--network-ms`` (default 100, about what one ServiceTitan call
@@ -32,6 +36,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from frontdesk.capabilities.accounts import AccountCache
 from frontdesk.capabilities.capture import capture_exchange
 from frontdesk.capabilities.pack import builtin_tools
 from frontdesk.capabilities.reference import ReferenceCache
@@ -47,6 +52,7 @@ from frontdesk.servicetitan import ServiceTitanClient, ServiceTitanSettings
 NOW = datetime(2026, 3, 9, 15, 0, tzinfo=UTC)  # Monday, 10:00 in Springfield
 GOALS = {"existing-customer booking": 5, "new-customer booking": 6, "job status": 3}
 YES = "yes, please"
+FIRST, AGAIN = "never", "minutes before"
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
@@ -185,22 +191,43 @@ async def main() -> int:
         return customers[customer_id]["name"], phones[customer_id]
 
     with_jobs = [j for j in jobs if j["customerId"] in phones]
-    status_jobs = (with_jobs[0], with_jobs[-1])
-    bookers = [cid for cid in phones if cid not in {j["customerId"] for j in status_jobs}][:2]
-    newcomers = [("Sarah Williams", "555-987-6543"), ("Tom Nguyen", "555-246-8100")]
+    status_jobs: list[dict[str, Any]] = []
+    for job in with_jobs:  # three jobs of three different customers
+        if job["customerId"] not in {j["customerId"] for j in status_jobs}:
+            status_jobs.append(job)
+    status_jobs = status_jobs[:3]
+    bookers = [cid for cid in phones if cid not in {j["customerId"] for j in status_jobs}][:3]
+    newcomers = [
+        ("Sarah Williams", "555-987-6543"),
+        ("Tom Nguyen", "555-246-8100"),
+        ("Ana Lopez", "555-864-2200"),
+    ]
 
     async with ServiceTitanClient(
         settings, transport=counter, clock=clock, recorder=capture_exchange
     ) as client:
         cache = ReferenceCache(client)
+        accounts = AccountCache(clock)
         runner = ToolRunner(builtin_tools().values(), secret=b"bench")
         numbers = iter(range(1, 100))
 
         def conversation() -> Conversation:
             state = GuardState(conversation_id=f"bench-{next(numbers)}")
-            return Conversation(runner, ToolContext(client, profile, clock, state, cache))
+            return Conversation(runner, ToolContext(client, profile, clock, state, cache, accounts=accounts))
+
+        async def looked_up(who: tuple[str, str]) -> None:
+            """An earlier conversation in which the customer gave their number and name, nothing more."""
+            name, phone = who
+            talk = conversation()
+            talk.says(f"{name}, {phone}. Is my account with you?")
+            await talk.call("searchCustomers", {"phone": phone, "name": name})
 
         flows: dict[str, Callable[[int], Awaitable[Conversation]]] = {}
+        callers: dict[str, Callable[[int], tuple[str, str]]] = {
+            "existing-customer booking": lambda i: person(bookers[i]),
+            "new-customer booking": lambda i: newcomers[i],
+            "job status": lambda i: person(status_jobs[i]["customerId"]),
+        }
 
         async def run_existing(i: int) -> Conversation:
             talk = conversation()
@@ -225,28 +252,35 @@ async def main() -> int:
         }
         for flow in flows.values():  # warm-up: fills the reference cache, signs in
             await flow(0)
-        measured: dict[str, tuple[int, int, float, Conversation]] = {}
-        for name, flow in flows.items():
-            before = counter.api_calls
-            counter.spans.clear()
-            talk = await flow(1)
-            waited = sum(run.elapsed for run in talk.runs)
-            calls = counter.api_calls - before
-            measured[name] = (calls, round_trips(counter.spans), waited, talk)
+        measured: dict[tuple[str, str], tuple[int, int, float, Conversation]] = {}
+        for when, index in ((FIRST, 1), (AGAIN, 2)):
+            for name, flow in flows.items():
+                if when == AGAIN:
+                    await looked_up(callers[name](index))
+                before = counter.api_calls
+                counter.spans.clear()
+                talk = await flow(index)
+                waited = sum(run.elapsed for run in talk.runs)
+                calls = counter.api_calls - before
+                measured[(name, when)] = (calls, round_trips(counter.spans), waited, talk)
 
     print(f"each request held {options.network_ms:g} ms; token requests not counted")
     print(
-        f"{'flow':<28}{'goal':>6}{'calls':>7}{'round trips':>13}{'waited':>9}{'one by one':>12}"
-        "  tool calls (requests)"
+        f"{'flow':<28}{'number looked up':<20}{'goal':>5}{'calls':>7}{'round trips':>13}{'waited':>9}"
+        f"{'one by one':>12}  tool calls (requests)"
     )
-    for name, (calls, trips, waited, talk) in measured.items():
+    for (name, when), (calls, trips, waited, talk) in sorted(
+        measured.items(), key=lambda kv: list(GOALS).index(kv[0][0])
+    ):
         goal = GOALS[name]
         steps = ", ".join(f"{run.tool_id}{'✓' if 'confirmation_id' in run.arguments else ''} ({len(run.exchanges)})"
                           for run in talk.runs)  # fmt: skip
-        print(f"{name:<28}{goal:>6}{calls:>7}{trips:>13}{waited:>8.2f}s{calls * delay:>11.2f}s  {steps}")
+        print(
+            f"{name:<28}{when:<20}{goal:>5}{calls:>7}{trips:>13}{waited:>8.2f}s{calls * delay:>11.2f}s  {steps}"
+        )
     if options.detail:
-        for name, (*_, talk) in measured.items():
-            print(f"\n{name}")
+        for (name, when), (*_, talk) in measured.items():
+            print(f"\n{name}, number looked up {when}")
             for run in talk.runs:
                 print(f"  {run.tool_id}: {', '.join(path_of(run)) or '-'}")
     return 0

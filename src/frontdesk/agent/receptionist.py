@@ -34,6 +34,7 @@ from frontdesk.agent.models import TimedModel
 from frontdesk.agent.notify import Notice
 from frontdesk.agent.triage import Triage, detect
 from frontdesk.agent.turns import TurnLog, outcome_tags, safe_reply, unavailable_reply
+from frontdesk.capabilities.accounts import AccountCache
 from frontdesk.capabilities.runner import ToolRun, ToolRunner
 from frontdesk.capabilities.state import GuardState
 from frontdesk.capabilities.tool import Fact, ToolContext
@@ -69,6 +70,7 @@ class Parts:
     extra_instructions: Callable[[GuardState], str] | None = None
     # runs escalateEmergency when the main runner has no such tool; without it, notices are only logged
     escalation: ToolRunner | None = None
+    accounts: AccountCache | None = None  # accounts found by phone minutes ago, for every conversation
 
 
 @dataclass
@@ -167,7 +169,9 @@ class Receptionist:
             state.note_customer_message(text)
             facts_before = len(state.facts)
             runs: list[ToolRun] = []
-            ctx = ToolContext(p.client, p.profile, p.clock, state, p.reference, extra={"runs": runs})
+            ctx = ToolContext(
+                p.client, p.profile, p.clock, state, p.reference, extra={"runs": runs}, accounts=p.accounts
+            )
             emergency = detect(text, p.profile)
             timed = TimedModel(p.model)
             outcome = await self._answer(timed, ctx, history, text, queue, emergency)

@@ -26,6 +26,7 @@ from frontdesk.agent.knowledge import Knowledge, SearchKnowledge
 from frontdesk.agent.models import ModelChoice, build, choose
 from frontdesk.agent.notify import MemoryNotifier, Notifier, WebhookNotifier
 from frontdesk.agent.receptionist import Parts, Receptionist
+from frontdesk.capabilities.accounts import AccountCache
 from frontdesk.capabilities.capture import capture_exchange
 from frontdesk.capabilities.loader import LoadError, load_capabilities
 from frontdesk.capabilities.pack import builtin_tools, pack_files
@@ -186,6 +187,7 @@ async def _open(options: Options, stack: AsyncExitStack) -> Running:
         knowledge=knowledge.relevant if knowledge.passages else None,
         business=options.business,
         escalation=runner,
+        accounts=AccountCache(options.clock),
     )
     receptionist = Receptionist(parts)
     return Running(receptionist, store, client, runner, choice.label, list(loaded.errors), stack, notifier)

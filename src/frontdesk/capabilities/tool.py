@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:
+    from frontdesk.capabilities.accounts import AccountCache
     from frontdesk.capabilities.state import GuardState
     from frontdesk.clock import Clock
     from frontdesk.profile import BusinessProfile
@@ -82,7 +83,8 @@ class ToolResult(BaseModel):
 
 @dataclass
 class ToolContext:
-    """What a tool may use: ServiceTitan, the business, the clock, cached reference data, guard state."""
+    """What a tool may use: ServiceTitan, the business, the clock, cached reference data and accounts, guard
+    state."""
 
     client: ServiceTitanClient
     profile: BusinessProfile
@@ -90,6 +92,8 @@ class ToolContext:
     state: GuardState
     reference: Any  # frontdesk.capabilities.reference.ReferenceCache (typed loosely to avoid an import cycle)
     extra: dict[str, Any] = field(default_factory=dict)
+    # accounts found by phone in the last minutes, shared by conversations; None reads ServiceTitan each time
+    accounts: AccountCache | None = None
 
 
 class Tool(ABC):

@@ -101,9 +101,10 @@ class CreateCustomer(Tool):
         digits = phone_digits(args["phone"])
         if recall.no_account(ctx, digits):
             return None
-        page = await ctx.client.crm.customers.list(phone=digits, page_size=1)
-        if not page.data:
-            return None
+        if ctx.accounts is None or not ctx.accounts.get(digits):
+            page = await ctx.client.crm.customers.list(phone=digits, page_size=1)
+            if not page.data:
+                return None
         return ToolResult.refused(
             "An account with this phone number exists already, so no new one was made. Verify the caller as "
             "that customer (look them up with the phone number and their full name or ZIP code)."
@@ -147,6 +148,8 @@ class CreateCustomer(Tool):
             "locations": [{"name": name, "address": address}],
             "contacts": contacts,
         }
+        if ctx.accounts is not None:  # the number is about to have one more account than was kept for it
+            ctx.accounts.forget(phone_digits(args["phone"]))
         customer = await ctx.client.crm.customers.create(body)
         locations = customer.locations or (await ctx.client.crm.locations.list(customer_id=customer.id)).data
         recall.remember_locations(ctx, customer.id, locations)

@@ -2,7 +2,9 @@
 
 Before verification the answer says only whether an account matches and what to ask for next: no name,
 address or id, so a caller cannot learn whose number they typed. The customer is verified in code
-(guards.identity) from what they wrote themselves; several matches are never listed.
+(guards.identity) from what they wrote themselves; several matches are never listed. A number looked up
+minutes before, in this conversation or another, is answered from the account cache (capabilities.accounts)
+without a request; verification is the same either way.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from frontdesk.capabilities.accounts import KeptAccount
 from frontdesk.capabilities.guards import identity
 from frontdesk.capabilities.pack import recall, words
 from frontdesk.capabilities.tool import Fact, Tool, ToolContext, ToolResult
@@ -27,6 +30,7 @@ class _Candidate:
     contacts: list[Contact] = field(default_factory=list)
     locations: list[Location] = field(default_factory=list)
     phones: set[str] = field(default_factory=set)
+    kept: bool = False  # customer and locations come from the account cache, read minutes ago
 
     def on_file(self) -> identity.AccountOnFile:
         phones = self.phones | {
@@ -106,6 +110,11 @@ class SearchCustomers(Tool):
         # number must be compared (a search by name or e-mail) or an e-mail is to be checked
         with_contacts = not phone or bool(email)
         await asyncio.gather(*(self._load(ctx, candidate, with_contacts) for candidate in found))
+        if phone and ctx.accounts is not None and not found[0].kept:
+            ctx.accounts.keep(
+                identity.phone_digits(phone),
+                [KeptAccount(c.customer, tuple(c.locations)) for c in found],
+            )
         for candidate in found:
             if phone:
                 # ServiceTitan matched this number to the customer (it may sit on a location's contact)
@@ -150,7 +159,11 @@ class SearchCustomers(Tool):
         customers = ctx.client.crm.customers
         limit = _MAX_CANDIDATES + 1
         if phone:
-            page = await customers.list(phone=identity.phone_digits(phone), page_size=limit)
+            digits = identity.phone_digits(phone)
+            kept = ctx.accounts.get(digits) if ctx.accounts is not None else None
+            if kept is not None:
+                return [_Candidate(a.customer, locations=list(a.locations), kept=True) for a in kept]
+            page = await customers.list(phone=digits, page_size=limit)
             return [_Candidate(c) for c in page.data if c.active]
         if email:
             ids = await self._email_owners(ctx, email)
@@ -178,6 +191,8 @@ class SearchCustomers(Tool):
         crm = ctx.client.crm
         if with_contacts:
             candidate.contacts = await crm.customers.contacts(candidate.customer.id)
+        if candidate.kept:
+            return
         candidate.locations = [
             loc
             async for loc in crm.locations.iterate(customer_id=candidate.customer.id, page_size=50)
@@ -223,7 +238,8 @@ class SearchCustomers(Tool):
             "serviceLocations": places,
             "contacts": contacts,
         }
-        if customer.balance is not None:
+        # a balance kept for minutes may predate a payment: the billing tools read it when asked
+        if customer.balance is not None and not candidate.kept:
             summary["balance"] = words.money(customer.balance)
             facts.append(words.amount_fact(customer.balance, "balance"))
         return ToolResult(
