@@ -120,6 +120,8 @@ class Flows:
                 return found
             if m.transcript.last("searchCustomers", this_turn=True) is not None:
                 return Say(replies.found_you() if found is None else replies.what_for(found == "new"))
+        if goal is None and m.latest.phones and not (m.name or m.zip_code):
+            return Say(replies.name_for_number())  # a number and nothing else: they are saying who they are
         if goal is None:
             if choices.sounds_like_a_request(t.latest) and not (m.latest.phones or m.latest.names):
                 return Say(replies.out_of_scope(self.profile))
@@ -706,7 +708,8 @@ class Flows:
         )
         tell = accounts.technician if tool == "getTechnicianLocation" else accounts.job_status
         step = self.read_and_tell(m, tool, args, tell)
-        asked, told = m.latest.when, m.transcript.last(tool, this_turn=True)
+        # the day asked about, in this message or in the one that asked ("is he coming today?" — name, phone)
+        asked, told = m.latest.when or m.when, m.transcript.last(tool, this_turn=True)
         if isinstance(step, Say) and asked is not None and asked.earliest and asked.earliest == asked.latest:
             days = _visit_days(told.data) if told is not None and told.ok else set()
             if days and asked.earliest not in days:

@@ -39,6 +39,12 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
         (r"\b(real|live|actual)\s+(person|human|agent)\b", 3.0),
         (r"\b(human|representative|operator|manager|supervisor)\b", 1.5),
         (r"\bcall me back\b|\bcallback\b|\bcall back\b", 2.0),
+        # "get me a person", "transfer me please"
+        (
+            r"\b(get|give|put|connect) me (to |through to |with )?(a|an|the|some)?\s*(person|human|someone|"
+            r"somebody|agent|representative|rep|manager|operator)\b|\btransfer me\b",
+            3.0,
+        ),
     ],
     "reschedule": [
         (
@@ -62,7 +68,9 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             r"\b(don'?t|do not|no longer)\s+need\b.{0,30}\b(appointment|visit|technician|tech|service|anymore)\b",
             2.5,
         ),
-        (r"\bcall (it|the appointment) off\b", 2.5),
+        (r"\bcall(ing)? (it|the (appointment|visit|job)) off\b|\bcall(ing)? off\b", 3.0),
+        # "we fixed it ourselves, no need to come"
+        (r"\bno need (for (you|anyone|someone|a tech|the tech|the technician) )?to come\b", 3.0),
     ],
     "note": [
         (
@@ -91,7 +99,7 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
         ),
         (
             r"\b(when|what time)\b.{0,30}\b(tech|technician|plumber|electrician|someone|guy|he|she|they)\b"
-            r".{0,30}\b(arrive|arriving|come|coming|get here|be here|show up)\b",
+            r".{0,30}\b(arrive|arrives|arriving|come|comes|coming|get here|gets here|be here|show up|shows up)\b",
             3.0,
         ),
         (r"\b(where|eta)\b.{0,30}\b(tech|technician|plumber|electrician|guy)\b", 3.0),
@@ -105,7 +113,42 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             r"\b(scheduled|booked|coming( up)?|set up|on the books)\b",
             3.0,
         ),
-        (r"\b(on (his|her|their) way|running late|still coming|arriv(e|al|ing))\b", 2.0),
+        (r"\b(on (his|her|their) way|running late|still coming|arriv(e|es|al|ing))\b", 2.0),
+        # "is my technician coming today?", "is anyone coming out today?", "is the plumber on his way?"
+        (
+            r"\b(is|are)\s+(my|our|the|your|a)?\s*(tech|techs|technician|plumber|electrician|guy|someone|"
+            r"somebody|anyone|anybody|you|you guys|y'?all|they|he|she)\s+(still\s+)?(coming|on (his|her|their|the|"
+            r"your) way|arriving|showing up|going to (come|show|make it)|headed)\b",
+            3.5,
+        ),
+        # "when are you coming?"
+        (
+            r"\bwhen (are|will) (you|you guys|y'?all|they|he|she|someone|somebody)\b.{0,15}\b(coming|come|arrive|"
+            r"be here|get here|show up)\b",
+            3.0,
+        ),
+        # "is my appointment tomorrow?", "has my appointment been confirmed?", "did my appointment get booked?"
+        (
+            r"\b(is|was|has|have|did)\s+(my|our|the)\s+(appointment|visit|booking)\b.{0,25}\b(today|tomorrow|"
+            r"tonight|this (morning|afternoon|evening|week)|confirmed|booked|scheduled|go through|went through)\b",
+            3.5,
+        ),
+        (r"\b(are we|is (it|that|this)|we'?re) still on\b", 3.0),
+        # nobody came: "the technician hasn't shown up", "your guy was supposed to be here an hour ago"
+        (
+            r"\b(nobody|no one|noone|tech|techs|technician|plumber|electrician|guy|he|she|they)\b.{0,20}\b(hasn'?t|"
+            r"has not|haven'?t|have not|didn'?t|did not|never)\s+(shown up|showed up|show up|come|came|arrived?)\b"
+            r"|\b(nobody|no one|noone) (has )?(showed|shown|came|come)\b|\bsupposed to (be here|come|arrive|"
+            r"show up)\b",
+            3.5,
+        ),
+        (r"\beta\b", 2.5),
+        # "how far away is the technician?", "how long until the plumber gets here"
+        (
+            r"\bhow (far|long)( away| out| until| till)?\b.{0,20}\b(tech|technician|plumber|electrician|guy|he|she|"
+            r"they)\b",
+            3.5,
+        ),
         (r"\b(my|the)\s+(job|appointment|visit|work order)\b", 1.0),
         (r"\bjob\s*(number|no\.?|#)\b", 1.5),
     ],
@@ -115,7 +158,7 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             r"statement|amount due)\b",
             2.5,
         ),
-        (r"\bhow much (do i|did i|is my)\b", 2.0),
+        (r"\bhow much (do i|did i|is my|was|were)\b", 2.5),
     ],
     "history": [
         (
@@ -124,6 +167,8 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             2.5,
         ),
         (r"\b(upcoming|scheduled|next)\s+(visit|appointment|service)s?\b", 1.5),
+        # "when was my last tune-up?", "when did you last service my furnace"
+        (r"\bwhen (was|were|did)\b.{0,20}\b(last|previous)\b", 3.0),
         (r"\b(membership|member|maintenance plan|service plan|comfort club)\b", 2.5),
         (
             r"\b(what|which)\b.{0,20}\b(work|jobs?|repairs?|visits?)\b.{0,30}\b(done|did|had|before|past)\b",
@@ -146,17 +191,18 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             2.0,
         ),
         (
-            r"\b(broken|not working|isn'?t working|doesn'?t work|won'?t (turn on|start|work)|stopped working|"
+            r"\b(broken|not working|isn'?t working|aren'?t working|don'?t work|quit working|doesn'?t work|won'?t (turn on|start|work)|stopped working|"
             r"leak[a-z]*|clog+ed|dripping|no hot water|blowing (warm|cold)|making (an? )?([a-z]+ )?(noise|sound)|"
             r"rattl[a-z]*|squeal[a-z]*|grinding|banging|jammed|stuck|seized|tripp[a-z]*|"
             r"flicker[a-z]*|keeps? (running|tripping|leaking|turning off|shutting off|beeping)|won'?t (drain|"
             r"flush|heat|cool|turn off)|not (draining|heating|cooling|flushing))\b",
             2.0,
         ),
+        (r"\bno (heat|heating|ac|a/c|air conditioning|cooling|hot water|water pressure)\b", 2.0),
         (
-            r"\b(furnace|ac|a/c|air conditioner|heat pump|water heater|toilet|sink|drain|faucet|pipe|outlet|"
-            r"breaker|panel|thermostat|hvac|disposal|dishwasher|sump pump|boiler|water softener|ceiling fan|"
-            r"light fixture|switch|gfci)\b",
+            r"\b(furnace|ac|a/c|air conditioner|heat pump|water heaters?|toilets?|sinks?|drains?|faucets?|pipes?|"
+            r"outlets?|breakers?|panel|thermostat|hvac|disposal|dishwasher|sump pump|boiler|water softener|"
+            r"ceiling fans?|light fixtures?|switch|switches|gfci)\b",
             0.8,
         ),
         (r"\b(tune[- ]?up|maintenance)\b", 1.5),

@@ -423,6 +423,13 @@ def how_can_i_help() -> str:
     )
 
 
+def name_for_number() -> str:
+    return (
+        "Thanks. And the name on the account? Tell me too what I can help with: a visit, an appointment you "
+        "have, or your bill."
+    )
+
+
 def clarify(profile: BusinessProfile) -> str:
     return (
         "I'm sorry, I didn't quite catch that. I can book a visit, check on an appointment or a technician, "
