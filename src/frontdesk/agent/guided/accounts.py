@@ -69,6 +69,8 @@ def history(data: dict[str, Any]) -> str:
         for job in upcoming:
             visits = job.get("visits") or [{}]
             lines.append(f"- Job #{job.get('jobNumber')}, {job.get('type')}: {_visit(visits[0])}")
+    else:
+        lines.append("I don't see an upcoming visit on your account.")
     if past:
         lines.append("Past visits:")
         for job in past[:6]:
