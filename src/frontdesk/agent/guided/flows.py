@@ -539,6 +539,9 @@ class Flows:
 
     def question(self, m: Memory, asked: str | None = None, closing: bool = True) -> Step:
         asked = asked or m.transcript.latest
+        parts = _questions(asked)
+        if len(parts) > 1:
+            return self._questions(m, parts, closing)
         place = area.place_asked(asked, self.profile) if area.asks_about_area(asked) else None
         if place is not None:  # "do you come out to Decatur?": the profile's service area says
             return Say(replies.area(place, area.towns_served(self.profile), self.profile, closing))
@@ -554,6 +557,40 @@ class Flows:
             return Call("searchKnowledge", args)
         passages = outcome.data.get("passages") or []
         return Say(replies.knowledge(passages, self.profile, asked, closing=closing))
+
+    def _questions(self, m: Memory, parts: list[str], closing: bool) -> Step:
+        """Several questions in one message ("do you serve Chatham? what's your trip charge?"): each
+        answered in turn, an answer two of them share told once. A question leaning on the one before
+        ("how much is a tune-up? is it cheaper for members?") is looked up with it."""
+        answers: list[str] = []
+        offer = False
+        for number, part in enumerate(parts):
+            place = area.place_asked(part, self.profile) if area.asks_about_area(part) else None
+            offered = _SERVICE_ASKED.search(part)
+            job_type = jobtypes.best(offered.group(2), self.profile) if offered else None
+            if place is not None:
+                answer = replies.area(place, area.towns_served(self.profile), self.profile, closing=False)
+            elif job_type is not None and offered is not None and m.goal == "question":
+                answer, offer = replies.we_do(offered.group(2), job_type, "").strip(), True
+            elif "searchKnowledge" not in self.tools:
+                answer = replies.knowledge([], self.profile, closing=False)
+            else:
+                leans = number > 0 and _LEANS_ON_BEFORE.search(part)
+                args = {"question": (f"{parts[number - 1]} {part}" if leans else part)[:500]}
+                outcome = next(
+                    (o for o in m.transcript.this_turn() if o.tool == "searchKnowledge" and o.args == args),
+                    None,
+                )
+                if outcome is None:
+                    return Call("searchKnowledge", args)
+                answer = replies.knowledge(
+                    outcome.data.get("passages") or [], self.profile, args["question"], closing=False
+                )
+            if answer not in answers:
+                answers.append(answer)
+        if offer and closing:
+            return Say("\n\n".join(answers) + f"\n\n{OFFER_TO_BOOK}")
+        return Say("\n\n".join(answers) + (replies.ANYTHING_ELSE if closing else ""))
 
     def aside(self, m: Memory, goal: str) -> Step:
         """A question about the business in the middle of a task: the answer, and the task goes on ("how
@@ -836,6 +873,21 @@ _SERVICE_ASKED = re.compile(
     r"handle|work on|replace|put in|clean|unclog|offer)\b[^?.!]{3,60})",
     re.I,
 )
+# one question of several in a message: a sentence ending in "?" of three words or more
+_ONE_QUESTION = re.compile(r"[^?.!]*?\b\w+\W+\w+\W+\w+[^?.!]*\?")
+
+
+# "is it cheaper for members?" after "how much is a tune-up?": the question before says what "it" is
+_LEANS_ON_BEFORE = re.compile(r"\b(it|that|this|they|them|those|these|one)\b", re.I)
+
+
+def _questions(text: str) -> list[str]:
+    """The questions of a message, when it asks more than one ("do you serve Chatham? what's your trip
+    charge?"); else the message itself."""
+    found = [q.strip() for q in _ONE_QUESTION.findall(text)]
+    return found if len(found) > 1 else [text]
+
+
 _OTHER_QUESTION = re.compile(r"\b(cost|price|how much|charge|fee|hours|open|warranty|financing|area)\b", re.I)
 _INVOICE_NUMBER = re.compile(r"\binvoice\s*(?:number|no\.?|#)?\s*:?\s*#?\s*(\d{4,10})\b", re.I)
 # "what was on my last invoice?", "can I see the details", "when is it due?": one invoice, in detail

@@ -448,6 +448,9 @@ def _terms(text: str) -> set[str]:
     return {w[:5] for w in words if w not in _STOP and len(w) > 1}
 
 
+_POINTS_BACK = re.compile(r"^\W*(?:\w+\W+){0,2}(it|this|that|these|those|they|them)\b", re.I)
+
+
 def _pieces(text: str) -> list[str]:
     """A passage's bullet points, or its sentences."""
     bullets = re.split(r"(?:^|\s)- ", text) if re.search(r"(^|\s)- ", text) else [text]
@@ -515,9 +518,13 @@ def knowledge(
         return knowledge([], profile, closing=closing)
     if len(pieces) > 2:
         top = max(_fit(p, terms, price) for p in pieces)
-        picked = [p for p in pieces if top > 0.5 and _fit(p, terms, price) == top]
+        picked = [i for i, p in enumerate(pieces) if top > 0.5 and _fit(p, terms, price) == top]
+        # a sentence that points back ("Just outside it we add…") keeps the one it points to
+        picked = sorted(
+            {j for i in picked for j in ((i - 1, i) if i and _POINTS_BACK.match(pieces[i]) else (i,))}
+        )
         if picked:
-            text = " ".join(picked)
+            text = " ".join(pieces[i] for i in picked)
     more = "\n\nAnything else I can help with?" if closing else ""
     return f"{text}\n\n(Source: {chosen.get('source')}){more}"
 
