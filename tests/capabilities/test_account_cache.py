@@ -191,26 +191,26 @@ def kept(customer_id: int) -> list[KeptAccount]:
     return [KeptAccount(Customer(id=customer_id, name=f"Customer {customer_id}"), ())]
 
 
-def test_the_least_recently_used_number_goes_first_when_full() -> None:
+async def test_the_least_recently_used_number_goes_first_when_full() -> None:
     clock = FrozenClock(datetime(2026, 3, 9, 15, 0, tzinfo=UTC))
     cache = AccountCache(clock, max_numbers=2)
-    cache.keep("5550000001", kept(1))
-    cache.keep("5550000002", kept(2))
-    assert cache.get("5550000001") is not None  # used: now the most recent
-    cache.keep("5550000003", kept(3))
-    assert cache.get("5550000002") is None
-    assert cache.get("5550000001") is not None and cache.get("5550000003") is not None
+    await cache.keep("5550000001", kept(1))
+    await cache.keep("5550000002", kept(2))
+    assert await cache.get("5550000001") is not None  # used: now the most recent
+    await cache.keep("5550000003", kept(3))
+    assert await cache.get("5550000002") is None
+    assert await cache.get("5550000001") is not None and await cache.get("5550000003") is not None
     assert len(cache) == 2
 
 
-def test_forgetting_a_number_and_a_clock_set_back_both_read_again() -> None:
+async def test_forgetting_a_number_and_a_clock_set_back_both_read_again() -> None:
     clock = FrozenClock(datetime(2026, 3, 9, 15, 0, tzinfo=UTC))
     cache = AccountCache(clock)
-    cache.keep("5550000001", kept(1))
-    cache.forget("5550000001")
-    assert cache.get("5550000001") is None
-    cache.keep("5550000001", kept(1))
+    await cache.keep("5550000001", kept(1))
+    await cache.forget("5550000001")
+    assert await cache.get("5550000001") is None
+    await cache.keep("5550000001", kept(1))
     clock.advance(timedelta(minutes=-1))
-    assert cache.get("5550000001") is None
+    assert await cache.get("5550000001") is None
     with pytest.raises(ValueError):
         AccountCache(clock, max_numbers=0)

@@ -34,7 +34,7 @@ from frontdesk.agent.models import TimedModel
 from frontdesk.agent.notify import Notice
 from frontdesk.agent.triage import Triage, detect
 from frontdesk.agent.turns import TurnLog, outcome_tags, safe_reply, unavailable_reply
-from frontdesk.capabilities.accounts import AccountCache
+from frontdesk.capabilities.accounts import Accounts
 from frontdesk.capabilities.runner import ToolRun, ToolRunner
 from frontdesk.capabilities.state import GuardState
 from frontdesk.capabilities.tool import Fact, ToolContext
@@ -70,7 +70,7 @@ class Parts:
     extra_instructions: Callable[[GuardState], str] | None = None
     # runs escalateEmergency when the main runner has no such tool; without it, notices are only logged
     escalation: ToolRunner | None = None
-    accounts: AccountCache | None = None  # accounts found by phone minutes ago, for every conversation
+    accounts: Accounts | None = None  # accounts found by phone minutes ago, for every conversation
 
 
 @dataclass

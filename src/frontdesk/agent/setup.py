@@ -26,7 +26,7 @@ from frontdesk.agent.knowledge import Knowledge, SearchKnowledge
 from frontdesk.agent.models import ModelChoice, build, choose
 from frontdesk.agent.notify import MemoryNotifier, Notifier, WebhookNotifier
 from frontdesk.agent.receptionist import Parts, Receptionist
-from frontdesk.capabilities.accounts import AccountCache
+from frontdesk.capabilities.accounts import AccountCache, Accounts, RedisAccountCache
 from frontdesk.capabilities.capture import capture_exchange
 from frontdesk.capabilities.loader import LoadError, load_capabilities
 from frontdesk.capabilities.pack import builtin_tools, pack_files
@@ -149,6 +149,15 @@ async def _open(options: Options, stack: AsyncExitStack) -> Running:
     redis_url = options.redis_url or options.servicetitan.redis_url  # workers sharing a token share locks too
     locks: Any = RedisConversationLocks(redis_url) if redis_url else ConversationLocks()
     stack.push_async_callback(locks.close)
+    # the turns of one conversation may land on different workers: they share the accounts read, too
+    accounts: Accounts = (
+        RedisAccountCache(
+            redis_url, tenant=f"{options.servicetitan.tenant_id}@{options.servicetitan.api_base}"
+        )
+        if redis_url
+        else AccountCache(options.clock)
+    )
+    stack.push_async_callback(accounts.close)
     choice = options.model or choose()
     model = options.model_override or _model(choice, options)
     fallback = options.fallback_override
@@ -187,7 +196,7 @@ async def _open(options: Options, stack: AsyncExitStack) -> Running:
         knowledge=knowledge.relevant if knowledge.passages else None,
         business=options.business,
         escalation=runner,
-        accounts=AccountCache(options.clock),
+        accounts=accounts,
     )
     receptionist = Receptionist(parts)
     return Running(receptionist, store, client, runner, choice.label, list(loaded.errors), stack, notifier)

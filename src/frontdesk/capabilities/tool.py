@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:
-    from frontdesk.capabilities.accounts import AccountCache
+    from frontdesk.capabilities.accounts import Accounts
     from frontdesk.capabilities.state import GuardState
     from frontdesk.clock import Clock
     from frontdesk.profile import BusinessProfile
@@ -93,7 +93,7 @@ class ToolContext:
     reference: Any  # frontdesk.capabilities.reference.ReferenceCache (typed loosely to avoid an import cycle)
     extra: dict[str, Any] = field(default_factory=dict)
     # accounts found by phone in the last minutes, shared by conversations; None reads ServiceTitan each time
-    accounts: AccountCache | None = None
+    accounts: Accounts | None = None
 
 
 class Tool(ABC):

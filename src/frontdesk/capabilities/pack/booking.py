@@ -101,7 +101,7 @@ class CreateCustomer(Tool):
         digits = phone_digits(args["phone"])
         if recall.no_account(ctx, digits):
             return None
-        if ctx.accounts is None or not ctx.accounts.get(digits):
+        if ctx.accounts is None or not await ctx.accounts.get(digits):
             page = await ctx.client.crm.customers.list(phone=digits, page_size=1)
             if not page.data:
                 return None
@@ -149,7 +149,7 @@ class CreateCustomer(Tool):
             "contacts": contacts,
         }
         if ctx.accounts is not None:  # the number is about to have one more account than was kept for it
-            ctx.accounts.forget(phone_digits(args["phone"]))
+            await ctx.accounts.forget(phone_digits(args["phone"]))
         customer = await ctx.client.crm.customers.create(body)
         locations = customer.locations or (await ctx.client.crm.locations.list(customer_id=customer.id)).data
         recall.remember_locations(ctx, customer.id, locations)

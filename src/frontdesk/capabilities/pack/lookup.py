@@ -111,7 +111,7 @@ class SearchCustomers(Tool):
         with_contacts = not phone or bool(email)
         await asyncio.gather(*(self._load(ctx, candidate, with_contacts) for candidate in found))
         if phone and ctx.accounts is not None and not found[0].kept:
-            ctx.accounts.keep(
+            await ctx.accounts.keep(
                 identity.phone_digits(phone),
                 [KeptAccount(c.customer, tuple(c.locations)) for c in found],
             )
@@ -160,7 +160,7 @@ class SearchCustomers(Tool):
         limit = _MAX_CANDIDATES + 1
         if phone:
             digits = identity.phone_digits(phone)
-            kept = ctx.accounts.get(digits) if ctx.accounts is not None else None
+            kept = await ctx.accounts.get(digits) if ctx.accounts is not None else None
             if kept is not None:
                 return [_Candidate(a.customer, locations=list(a.locations), kept=True) for a in kept]
             page = await customers.list(phone=digits, page_size=limit)
