@@ -113,7 +113,12 @@ class RedisAccountCache:
         prefix: str = "frontdesk:accounts:",
         redis: Redis | None = None,
     ) -> None:
-        self._redis = redis if redis is not None else Redis.from_url(redis_url)
+        # a cache only spares requests: a Redis that hangs must not hold a lookup up for long
+        self._redis = (
+            redis
+            if redis is not None
+            else Redis.from_url(redis_url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        )
         self._own_client = redis is None
         self._ttl_ms = int(ttl.total_seconds() * 1000)
         self._prefix = f"{prefix}{tenant}:"
