@@ -159,3 +159,22 @@ async def test_a_redis_that_cannot_be_reached_only_costs_the_requests(
         assert any("account cache unavailable" in r.getMessage() for r in caplog.records)
     finally:
         await cache.close()
+
+
+async def test_a_redis_that_hangs_holds_a_lookup_up_for_a_moment_only(
+    lookup: Lookup, runs: list[ToolRun]
+) -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(30)  # accepts, reads nothing, answers nothing
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    cache = RedisAccountCache(f"redis://127.0.0.1:{port}", tenant=TENANT)
+    try:
+        # the server hangs for 30 s; the cache gives up on it and the customer is found all the same
+        result = await asyncio.wait_for(lookup(cache, ROBERT), timeout=10)
+        assert result.data["match"] == "verified"
+        assert requests(runs[-1]) == ["customers", "locations"]
+    finally:
+        await cache.close()
+        server.close()
