@@ -167,6 +167,20 @@ def test_early_this_week_said_late_in_the_week_is_the_rest_of_it() -> None:
     assert found is not None and (found.earliest, found.latest) == (date(2026, 3, 12), date(2026, 3, 15))
 
 
+def test_on_a_sunday_this_week_is_the_one_starting_tomorrow() -> None:
+    sunday = datetime(2026, 3, 8, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
+    this_week = extract("can someone come take a look this week?", sunday).when
+    assert this_week is not None and (this_week.earliest, this_week.latest) == (
+        date(2026, 3, 9),
+        date(2026, 3, 15),
+    )
+    next_week = extract("next week is better", sunday).when
+    assert next_week is not None and (next_week.earliest, next_week.latest) == (
+        date(2026, 3, 16),
+        date(2026, 3, 22),
+    )
+
+
 @pytest.mark.parametrize(
     "text", ["I'm leaking water everywhere", "it's not working", "i'm locked out", "im freezing"]
 )

@@ -245,3 +245,16 @@ def test_the_days_asked_for_are_echoed_with_capitals() -> None:
         "HVAC Repair", [{"window": "Friday, March 13, 8:00 AM – 10:00 AM"}], "friday", False
     )
     assert "(Friday)" in offer
+
+
+def test_the_job_summary_leaves_out_the_introduction_and_the_request_for_a_visit(
+    demo: BusinessProfile,
+) -> None:
+    introduced = _memory(
+        demo,
+        "Hi there, my name is Robert Johnson and my AC unit is making a loud grinding noise. Can someone come "
+        "take a look this week? My number is 555-123-4567",
+    )
+    assert problem(introduced) == "My AC unit is making a loud grinding noise"
+    asked = _memory(demo, "ok I want to book a furnace tune-up")
+    assert problem(asked) == "Furnace tune-up"

@@ -155,7 +155,13 @@ def choose_place(text: str, places: list[dict[str, Any]], ordinal: bool) -> dict
 
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
-_GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening))( there)?\b[\s,!.-]*", re.I)
+_GREETING = re.compile(
+    r"^\s*((hi|hello|hey|good (morning|afternoon|evening))( there)?\b[\s,!.-]*)?"
+    # "ok I want to book a furnace tune-up": what is to be done, not the request for it
+    r"((ok|okay|so|well|yes|yeah)\b[\s,]*)?((i|we)\s+(want|need|would like|'?d like)\s+to\s+(book|schedule|set up)"
+    r"(\s+(a|an|my|our|the))?\s+)?",
+    re.I,
+)
 _PROBLEM = re.compile(
     r"\b(leak\w*|broken|not working|stopped|noise|smell\w*|no heat|no hot water|clog\w*|"
     r"maintenance|tune[- ]?up|trip\w*|flicker\w*|install\w*|replace\w*|repair\w*|keeps? \w+ing|running|"
@@ -189,7 +195,11 @@ def problem(m: Memory) -> str:
     for text in m.goal_texts:
         text = _WHEN_WORDS.sub("", _PHONE_OR_EMAIL.sub("", text))
         if m.name:
-            text = re.sub(rf",?\s*\b{re.escape(m.name)}\b", "", text, flags=re.I)
+            # "my name is Robert Johnson and my AC…": the introduction goes with the name
+            name = re.escape(m.name)
+            text = re.sub(rf"\b(?:my name is|my name's|name is|this is|i'?m|i am|it'?s)\s+{name}\b(?:\s*,|\s+and\b)?",
+                          "", text, flags=re.I)  # fmt: skip
+            text = re.sub(rf",?\s*\b{name}\b", "", text, flags=re.I)
         text = _ASKING.sub(". ", text)  # "it's leaking, can you come?" keeps "it's leaking"
         text = _ALSO.sub(". ", text)
         for raw in _SENTENCE.findall(text):

@@ -478,8 +478,9 @@ def _when(text: str, now: datetime) -> When | None:
 
 
 def _week(match: re.Match[str], part: PartOfDay, today: date) -> When:
-    """This or next week, or its early, middle or late days ("end of the week" is this week's)."""
-    start = today - timedelta(days=today.weekday())
+    """This or next week, or its early, middle or late days ("end of the week" is this week's). Weeks start
+    on Sunday, as American calendars have them: on a Sunday, "this week" is the one starting tomorrow."""
+    start = today + timedelta(days=1) if today.weekday() == 6 else today - timedelta(days=today.weekday())
     if match.group(2).lower() in ("next", "coming"):
         start += timedelta(days=7)
     first, last = _WEEK_SPAN.get(_WEEK_WORD.get((match.group(1) or "").lower(), ""), (0, 6))
