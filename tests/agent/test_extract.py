@@ -251,3 +251,20 @@ def test_call_me_at_a_number_then_thanks_is_no_name() -> None:
 def test_after_and_before_a_time_are_kept(text: str, at: time, bound: str) -> None:
     found = extract(text, NOW).when
     assert found is not None and (found.at, found.bound) == (at, bound)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("am I a member?", None),
+        ("I am home all day", None),
+        ("tomorrow am", "morning"),
+        ("tomorrow a.m.", "morning"),
+        ("thursday AM works", "morning"),
+        ("tomorrow in the am please", "morning"),
+        ("friday PM please", "afternoon"),
+    ],
+)
+def test_am_and_pm_are_parts_of_the_day_only_beside_a_day_or_an_hour(text: str, part: str | None) -> None:
+    found = extract(text, NOW).when
+    assert (found.part if found is not None else None) == part

@@ -93,8 +93,17 @@ _COMMON = {
 }  # fmt: skip
 _CORRECTION = re.compile(r"\b(actually|sorry,? i meant|i meant|correction|wrong number|typo|instead)\b", re.I)
 _PARTS: dict[PartOfDay, re.Pattern[str]] = {
-    "morning": re.compile(r"\b(morning|a\.?m\.?|early)\b", re.I),
-    "afternoon": re.compile(r"\b(afternoon|after lunch|midday|noon)\b", re.I),
+    # "am" only after an hour or as "the am": "am I a member?" and "I am home" say nothing of the morning
+    "morning": re.compile(
+        r"\b(morning|early|the am)\b|\ba\.m\b|(?<=\d)\s?am\b|"
+        r"\b(today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+am\b",
+        re.I,
+    ),
+    "afternoon": re.compile(
+        r"\b(afternoon|after lunch|midday|noon|the pm)\b|"
+        r"\b(today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+pm\b",
+        re.I,
+    ),
     "evening": re.compile(r"\b(evening|after work|tonight|late)\b", re.I),
     "any": re.compile(r"\b(any ?time|whenever|doesn't matter|flexible)\b", re.I),
 }

@@ -191,6 +191,8 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
                 goal, goal_from = "book", index
         elif top == "question" and goal is not None and goal != "question":
             pass  # a question in the middle of a task is answered, then the task goes on
+        elif top in ("billing", "history") and _booking_under_way(transcript, goal, goal_from, index):
+            pass  # "am I a member?" while choosing a window: answered beside the booking, which goes on
         elif top in TASKS and top != goal and (strong or goal is None):
             goal, goal_from = top, index
             # a new task starts without the old task's preferred days (and a day they are away is none)
@@ -250,6 +252,16 @@ _ASKS_FOR_TIME = re.compile(
     r"openings?|anything (open|free|on)|is there anything|how about|what about|works? for (me|us))\b",
     re.I,
 )
+
+
+def _booking_under_way(transcript: Transcript, goal: str | None, goal_from: int, index: int) -> bool:
+    """Windows offered or a booking proposed in the current task, and nothing booked yet."""
+    if goal != "book":
+        return False
+    outcomes = [o for o in transcript.outcomes if goal_from <= o.turn < index]
+    booked = any(o.tool == "createAppointment" and o.ok and "confirmation_id" in o.args for o in outcomes)
+    started = any(o.tool in ("getAvailableTimeSlots", "createAppointment") and o.ok for o in outcomes)
+    return started and not booked
 
 
 def _within(new: ex.When, earlier: ex.When | None, text: str) -> ex.When:
