@@ -24,6 +24,8 @@ PROFILE = load_profile(demo_profile_path())
         ("my ac is buzzing and it smells like something is burning", "sparks or burning smell", True),
         ("I smell a bit of gas in the kitchen", "gas smell", True),
         ("there are flames coming out of the furnace", "sparks or burning smell", True),
+        ("my toilet is overflowing and wont stop", "active leak or flooding", False),
+        ("water is coming through the kitchen ceiling", "active leak or flooding", False),
     ],
 )
 def test_emergencies_are_recognised(text: str, name: str, life: bool) -> None:
@@ -40,6 +42,8 @@ def test_emergencies_are_recognised(text: str, name: str, life: bool) -> None:
         "What are your hours?",
         "the smell is gone, gas bill is high",  # only a few words of that kind may come between
         "my gas water heater is leaking",
+        "my toilet overflowed last week and now it drains slowly",
+        "the toilet is not overflowing, just slow",
     ],
 )
 def test_routine_requests_are_not_emergencies(text: str) -> None:
