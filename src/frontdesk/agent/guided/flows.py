@@ -763,11 +763,14 @@ class Flows:
         args = self._visit_args(m, "move")
         if not isinstance(args, dict):
             return args
-        status = m.last("getJobStatus")
-        if status is None or status.args != args:
+        status = _job_read(m, args)
+        if status is None:
             return Call("getJobStatus", args)
         if not status.ok:
             return Say(_sentence(status.message) or "I couldn't find that job.")
+        closed = _closed_job(status, "move")
+        if closed is not None:
+            return closed
         job_type = str(status.data.get("type") or status.data.get("jobType") or "")
         slots_args: dict[str, Any] = {"jobType": job_type}
         days = choices.days(m, since=m.goal_from)
@@ -845,13 +848,16 @@ class Flows:
         args = self._visit_args(m, "cancel")
         if not isinstance(args, dict):
             return args
-        status = m.last("getJobStatus")
-        if status is None or status.args != args:
+        status = _job_read(m, args)
+        if status is None:
             return Call("getJobStatus", args)  # check the job is theirs and open before reading it back
         if status.status == "error":
             return Say(replies.tool_error(self.profile))
         if not status.ok:
             return Say(_sentence(status.message) or "I couldn't find that job.")
+        closed = _closed_job(status, "cancel")
+        if closed is not None:
+            return closed
         reason = choices.cancel_reason(m)
         asked = [text for turn, text in m.transcript.replies if turn == m.transcript.turn - 1]
         if reason is None and asked and asked[-1].endswith((_WHY_CANCEL, _WHAT_REASON)):
@@ -865,6 +871,30 @@ class Flows:
         if reason is None:
             return Say(f"I can cancel that for you. {_WHY_CANCEL}")
         return self.propose(m, "cancelAppointment", {**args, "reason": reason}, "Shall I cancel it?")
+
+
+def _job_read(m: Memory, args: dict[str, Any]) -> ToolOutcome | None:
+    """The job as read for this change in the current task; a read from an earlier task may predate a change
+    made since ("cancel it", then "move it to Friday")."""
+    status = m.last("getJobStatus")
+    return status if status is not None and status.args == args and status.turn >= m.goal_from else None
+
+
+def _closed_job(status: ToolOutcome, verb: str) -> Say | None:
+    """A canceled or completed job has no visit to move or cancel: say so (the job the customer named, or
+    the one asked about earlier in the conversation, may be one)."""
+    word = str(status.data.get("status") or "")
+    if word not in ("canceled", "completed"):
+        return None
+    number = status.data.get("jobNumber")
+    if word == "canceled" and verb == "cancel":
+        return Say(
+            f"Job #{number} is canceled already, so there's nothing more to do.{replies.ANYTHING_ELSE}"
+        )
+    return Say(
+        f"Job #{number} is {word}, so there's no visit to {verb}. If you'd like a new visit, tell me what needs "
+        "doing and I'll find a time."
+    )
 
 
 # "do you install EV chargers?", "can you fix a garbage disposal?": a service, which a job type may name
