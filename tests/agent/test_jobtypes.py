@@ -26,6 +26,10 @@ def profile() -> BusinessProfile:
         ("I want a quote to replace my old furnace", "AC/Furnace Replacement Estimate"),
         ("my AC is blowing warm air", "HVAC Repair"),
         ("can you install a ceiling fan in the bedroom", "Lighting Installation"),
+        ("I have a question about my water heater install estimate", "Water Heater Repair"),
+        ("we need a new tankless water heater", "Water Heater Repair"),
+        ("my disposal is jammed", "Drain Cleaning"),
+        ("my garbage disposal is leaking", "Leak Repair"),
     ],
 )
 def test_described_problems_map_to_the_job_type_the_guidance_names(
