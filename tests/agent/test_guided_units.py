@@ -258,3 +258,5 @@ def test_the_job_summary_leaves_out_the_introduction_and_the_request_for_a_visit
     assert problem(introduced) == "My AC unit is making a loud grinding noise"
     asked = _memory(demo, "ok I want to book a furnace tune-up")
     assert problem(asked) == "Furnace tune-up"
+    liked = _memory(demo, "Hi, I'd like to schedule an HVAC maintenance appointment for my home.")
+    assert problem(liked) == "HVAC maintenance appointment for my home"

@@ -158,7 +158,7 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _GREETING = re.compile(
     r"^\s*((hi|hello|hey|good (morning|afternoon|evening))( there)?\b[\s,!.-]*)?"
     # "ok I want to book a furnace tune-up": what is to be done, not the request for it
-    r"((ok|okay|so|well|yes|yeah)\b[\s,]*)?((i|we)\s+(want|need|would like|'?d like)\s+to\s+(book|schedule|set up)"
+    r"((ok|okay|so|well|yes|yeah)\b[\s,]*)?((i|we)('d| would| want| need)( like)?\s+to\s+(book|schedule|set up)"
     r"(\s+(a|an|my|our|the))?\s+)?",
     re.I,
 )
