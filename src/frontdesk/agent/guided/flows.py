@@ -681,7 +681,17 @@ class Flows:
         when it is due, or names it."""
         latest = m.transcript.latest
         named = _INVOICE_NUMBER.search(latest)
-        if named is None and not _INVOICE_DETAIL.search(latest):
+        if _SEND_COPY.search(latest):  # "can you e-mail me my last invoice?": no tool sends one; it is shown
+            step = self._invoice(m, latest, named)
+            if isinstance(step, Say):
+                shown = m.transcript.last("getInvoice", this_turn=True)
+                lead = replies.cannot_send_invoices(self.profile, shown is not None and shown.ok)
+                return Say(f"{lead}\n\n{step.text}")
+            return step
+        return self._invoice(m, latest, named)
+
+    def _invoice(self, m: Memory, latest: str, named: re.Match[str] | None) -> Step:
+        if named is None and not _INVOICE_DETAIL.search(latest) and not _SEND_COPY.search(latest):
             return self.read_and_tell(m, "getCustomerInvoices", {}, accounts.invoices)
         number = named.group(1) if named is not None else None
         if number is None:
@@ -925,6 +935,9 @@ _INVOICE_DETAIL = re.compile(
     r"\b(what was (on|in)|what'?s on|details?|items?|itemi[sz]ed|breakdown|line items?|what (did|was) i (pay|paying|"
     r"charged|billed) for|copy of|when is (it|that|that one|this) due|due date|when('?s| is) .{0,20}due)\b",
     re.I,
+)
+_SEND_COPY = re.compile(
+    r"\b(e-?mail|send|text|mail|forward)\b.{0,25}\b(invoice|bill|receipt|statement)s?\b", re.I
 )
 _WHY_CANCEL = "May I ask why you'd like to cancel?"
 _WHAT_REASON = "what's the reason?"

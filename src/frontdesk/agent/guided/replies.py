@@ -423,6 +423,11 @@ def how_can_i_help() -> str:
     )
 
 
+def cannot_send_invoices(profile: BusinessProfile, shown: bool) -> str:
+    text = f"I can't send invoices from here, but our office can e-mail you a copy — call {profile.phone}."
+    return f"{text} Here's what's on it:" if shown else text
+
+
 def name_for_number() -> str:
     return (
         "Thanks. And the name on the account? Tell me too what I can help with: a visit, an appointment you "
