@@ -11,7 +11,7 @@ import pytest
 
 from frontdesk.agent.grounding import Known, check
 from frontdesk.agent.guided import accounts, intents, jobtypes, replies
-from frontdesk.agent.guided.choices import cancel_reason, choose_place, problem, sounds_like_a_request
+from frontdesk.agent.guided.choices import cancel_reason, choose_place, pick, problem, sounds_like_a_request
 from frontdesk.agent.guided.extract import extract
 from frontdesk.agent.guided.flows import Flows
 from frontdesk.agent.guided.memory import remember
@@ -260,3 +260,14 @@ def test_the_job_summary_leaves_out_the_introduction_and_the_request_for_a_visit
     assert problem(asked) == "Furnace tune-up"
     liked = _memory(demo, "Hi, I'd like to schedule an HVAC maintenance appointment for my home.")
     assert problem(liked) == "HVAC maintenance appointment for my home"
+
+
+def test_first_time_says_the_customer_is_new_not_which_window(demo: BusinessProfile) -> None:
+    windows = [
+        {"windowStart": "2026-03-10T08:00:00-05:00", "window": "Tuesday, March 10, 8:00 AM – 10:00 AM"},
+        {"windowStart": "2026-03-11T08:00:00-05:00", "window": "Wednesday, March 11, 8:00 AM – 10:00 AM"},
+    ]
+    assert pick(_memory(demo, "yes, first time"), windows) is None
+    assert pick(_memory(demo, "it's my first time calling you"), windows) is None
+    assert pick(_memory(demo, "the first time works"), windows) == windows[0]
+    assert pick(_memory(demo, "the second one"), windows) == windows[1]

@@ -25,6 +25,11 @@ _SOONEST = re.compile(
 _NUMBERED = re.compile(
     r"^\s*(?:(?:option|number|no\.?|the)\s*)?#?\s*([1-9])(?:st|nd|rd|th)?\s*(?:one|please)?\s*[.!]?\s*$", re.I
 )
+_FIRST_TIME = re.compile(
+    r"\b((yes|yeah|yep|it'?s|this is|i'?m|im)\W+((my|our|a)\s+)?first[- ]time(r|rs| customer| calling)?|"
+    r"first[- ]timers?|first[- ]time (customer|calling|using you|with you))\b",
+    re.I,
+)
 _ASKS_WHAT = re.compile(
     r"\b(what (do you|have you|else do you) (have|got)|what'?s (open|available)|any (other )?(openings?|times?)|"
     r"anything (else|open|later|earlier)|other (times|days|options|openings))\b",
@@ -82,6 +87,7 @@ def pick(m: Memory, windows: list[dict[str, Any]]) -> dict[str, Any] | None:
     if numbered:
         index = int(numbered.group(1)) - 1
         return windows[index] if index < len(windows) else None
+    text = _FIRST_TIME.sub(" ", text)  # "yes, first time" says they are new, not which window
     for word, index in _ORDINALS.items():
         if re.search(rf"\b{word}\b", text) and (
             re.search(r"\b(one|window|slot|option|time|please|works)\b", text) or len(text.split()) <= 3
