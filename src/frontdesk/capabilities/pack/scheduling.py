@@ -164,8 +164,9 @@ async def alternatives(
 ) -> list[Window]:
     """Fresh windows to offer instead (from ``after``, else today, to the booking horizon).
 
-    ``toward``: a day asked for beyond the horizon; the windows then come from the open days nearest it,
-    the last bookable ones, rather than from the first.
+    ``toward``: the day asked for, which had nothing open (or lies beyond the horizon); the windows then come
+    from the open days nearest it, before or after (the later first when two are as near), rather than from
+    the first.
     """
     first = max(after or today(ctx), today(ctx))
     found = await open_windows(ctx, job_type, first, last_bookable_day(ctx))
@@ -174,7 +175,10 @@ async def alternatives(
     count = ctx.profile.policies.windows_to_offer
     if toward is not None:
         zone = ctx.profile.zone
-        days = sorted({x.start.astimezone(zone).date() for x in found}, key=lambda d: abs((toward - d).days))
+        days = sorted(
+            {x.start.astimezone(zone).date() for x in found},
+            key=lambda d: (abs((toward - d).days), d < toward),
+        )
         nearest = set(days[:count])
         found = [x for x in found if x.start.astimezone(zone).date() in nearest]
     return spread(found, count, ctx)
@@ -265,27 +269,26 @@ class GetAvailableTimeSlots(Tool):
             message = "Offer these arrival windows (a technician arrives within the window)."
             facts = [w.fact(x, ctx.profile.zone) for x in chosen]
             return ToolResult(data=data, facts=facts, message=" ".join([*notes, message]))
-        after = days[-1] + timedelta(days=1) if days else None
-        toward = beyond[0] if beyond and not days else None  # only days past the horizon were asked for
-        others = await alternatives(ctx, job_type, after, when, technician, toward)
-        if not others and after is not None:
-            others = await alternatives(ctx, job_type, None, when, technician)
+        past_horizon = bool(beyond) and not days  # only days past the horizon were asked for
+        # the open days nearest the day asked for, before it as well as after ("anything Saturday?": Friday)
+        toward = beyond[0] if past_horizon else (days[0] if days else None)
+        others = await alternatives(ctx, job_type, None, when, technician, toward)
         data["alternatives"] = offers(others, ctx)
         recall.remember_offers(ctx, job_type.id, others)
         asked = "on the days the customer asked for" if days or args.get("preferredDays") else "soon"
         facts = [w.fact(x, ctx.profile.zone) for x in others]
-        if toward is not None:
+        if past_horizon:
             data["bookableUntil"] = words.day(horizon, ctx.profile.zone)
             facts.append(Fact(kind="date", value=data["bookableUntil"], forms=[horizon.isoformat()]))
-        if others and toward is not None:
+        if others and past_horizon:
             message = (
                 f"No open arrival windows {asked}: they are past the last day that can be booked "
                 f"({data['bookableUntil']}). Say so, and offer these, the open windows nearest to them."
             )
         elif others:
             message = (
-                f"No open arrival windows {asked}. Say so, and offer these other windows from the next "
-                "open days."
+                f"No open arrival windows {asked}. Say so, and offer these other windows from the open days "
+                "nearest to them."
             )
         else:
             message = (
