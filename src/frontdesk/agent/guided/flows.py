@@ -121,7 +121,8 @@ class Flows:
             if m.transcript.last("searchCustomers", this_turn=True) is not None:
                 return Say(replies.found_you() if found is None else replies.what_for(found == "new"))
         if goal is None and m.latest.phones and not (m.name or m.zip_code):
-            return Say(replies.name_for_number())  # a number and nothing else: they are saying who they are
+            # a number: they are saying who they are (and, with nothing else said, not yet what they need)
+            return Say(replies.name_for_number(only_the_number=len(_WORDS.findall(t.latest)) <= 2))
         if goal is None:
             if choices.sounds_like_a_request(t.latest) and not (m.latest.phones or m.latest.names):
                 return Say(replies.out_of_scope(self.profile))
@@ -936,6 +937,7 @@ _INVOICE_DETAIL = re.compile(
     r"charged|billed) for|copy of|when is (it|that|that one|this) due|due date|when('?s| is) .{0,20}due)\b",
     re.I,
 )
+_WORDS = re.compile(r"[A-Za-z]{2,}")
 _SEND_COPY = re.compile(
     r"\b(e-?mail|send|text|mail|forward)\b.{0,25}\b(invoice|bill|receipt|statement)s?\b", re.I
 )

@@ -428,11 +428,11 @@ def cannot_send_invoices(profile: BusinessProfile, shown: bool) -> str:
     return f"{text} Here's what's on it:" if shown else text
 
 
-def name_for_number() -> str:
-    return (
-        "Thanks. And the name on the account? Tell me too what I can help with: a visit, an appointment you "
-        "have, or your bill."
-    )
+def name_for_number(only_the_number: bool) -> str:
+    ask = "Thanks. And the name on the account?"
+    if only_the_number:
+        return f"{ask} Tell me too what I can help with: a visit, an appointment you have, or your bill."
+    return ask
 
 
 def clarify(profile: BusinessProfile) -> str:
