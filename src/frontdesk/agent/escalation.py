@@ -19,6 +19,7 @@ HANDOFF_REASONS = [
     "billing_dispute",
     "account_change",
     "emergency",
+    "callback_requested",
     "other",
 ]
 

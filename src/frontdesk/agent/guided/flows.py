@@ -97,6 +97,8 @@ class Flows:
             and not intents.is_question(t.latest)
             and not _CHOICE_WORDS.search(t.latest)
         )
+        if _offered_callback(m) and bare and m.latest.answer == "yes":
+            return self.handoff(m, "callback_requested")  # "…can still call you back" — "yes please"
         if _offered_more(m) and bare:
             if m.latest.answer == "yes" and m.reading.top is None:  # "yes" to "anything else?": what, then
                 return Say(replies.what_else())
@@ -1023,6 +1025,16 @@ _ASKS_HELP = re.compile(
     re.I,
 )
 _CHOICE_WORDS = re.compile(r"\b(one|first|second|third|last|earliest|that|this)\b", re.I)
+
+
+def _offered_callback(m: Memory) -> bool:
+    """The reply before the latest message offered that someone on the team calls the customer back."""
+    t = m.transcript
+    before = [text for turn, text in t.replies if turn == t.turn - 1]
+    offered = (
+        r"\b(can still call you back|can have someone get back to you|someone from our team can follow up)\b"
+    )
+    return bool(before) and re.search(offered, before[-1], re.I) is not None
 
 
 def _offered_more(m: Memory) -> bool:

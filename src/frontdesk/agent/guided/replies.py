@@ -384,6 +384,7 @@ _HANDOFF_LEADS = {
     "frustration": "I'm sorry for the trouble. ",
     "repeated_failure": "I'm sorry I couldn't sort this out here. ",
     "asked_for_person": "Of course. ",
+    "callback_requested": "Of course. ",
     "account_change": "I can't change the details on your account from here, but a person on our team can. ",
 }
 
