@@ -14,15 +14,14 @@ from redis.asyncio import Redis
 
 from frontdesk.sandbox.config import DEMO_TENANT
 from tests.agent.conftest import Conversation, World, sandbox_connection
-from tests.store.conftest import redis_url  # noqa: F401  (the fixture that starts Redis when it is down)
 
 LOOKUPS = ("Customers_GetList", "Locations_GetList")
 
 
 @pytest.fixture
-async def clean_redis(redis_url: str) -> AsyncIterator[str]:  # noqa: F811
+async def clean_redis(redis_server: str) -> AsyncIterator[str]:
     """The Redis URL, without accounts kept for the test tenant before or after the test."""
-    redis = Redis.from_url(redis_url)
+    redis = Redis.from_url(redis_server)
     pattern = f"frontdesk:accounts:{DEMO_TENANT}@{sandbox_connection().api_base}:*"
 
     async def clear() -> None:
@@ -31,7 +30,7 @@ async def clean_redis(redis_url: str) -> AsyncIterator[str]:  # noqa: F811
             await redis.delete(*keys)
 
     await clear()
-    yield redis_url
+    yield redis_server
     await clear()
     await redis.aclose()
 

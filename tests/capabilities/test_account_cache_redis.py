@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
@@ -21,7 +20,6 @@ from frontdesk.capabilities.runner import ToolRun, ToolRunner
 from frontdesk.capabilities.state import GuardState
 from frontdesk.capabilities.tool import ToolContext, ToolResult
 from frontdesk.servicetitan import ServiceTitanClient
-from tests.store.conftest import redis_url  # noqa: F401  (the fixture that starts Redis when it is down)
 
 pytestmark = pytest.mark.redis
 
@@ -31,25 +29,9 @@ Lookup = Callable[[Accounts, dict[str, str]], Awaitable[ToolResult]]
 
 
 @pytest.fixture
-def prefix() -> str:
-    return f"frontdesk-test:{uuid.uuid4().hex[:12]}:accounts:"
-
-
-@pytest.fixture
-async def store(redis_url: str, prefix: str) -> AsyncIterator[Redis]:  # noqa: F811
-    """A client to look at what the workers wrote; removes the test's keys after it."""
-    redis = Redis.from_url(redis_url)
-    yield redis
-    keys = [key async for key in redis.scan_iter(match=prefix + "*")]
-    if keys:
-        await redis.delete(*keys)
-    await redis.aclose()
-
-
-@pytest.fixture
-async def workers(redis_url: str, prefix: str) -> AsyncIterator[list[RedisAccountCache]]:  # noqa: F811
+async def workers(redis_server: str, redis_prefix: str) -> AsyncIterator[list[RedisAccountCache]]:
     """Two workers' caches, each with its own connection, as separate processes would have them."""
-    made = [RedisAccountCache(redis_url, tenant=TENANT, prefix=prefix) for _ in range(2)]
+    made = [RedisAccountCache(redis_server, tenant=TENANT, prefix=redis_prefix) for _ in range(2)]
     yield made
     for cache in made:
         await cache.close()
@@ -87,7 +69,7 @@ def requests(run: ToolRun) -> list[str]:
 
 async def test_an_account_read_on_one_worker_is_found_on_another_without_a_request(
     workers: list[RedisAccountCache], lookup: Lookup, runs: list[ToolRun],
-    store: Redis, prefix: str,
+    redis_client: Redis, redis_prefix: str,
 ) -> None:  # fmt: skip
     first, second = workers
     texted = await lookup(first, ROBERT)
@@ -99,8 +81,8 @@ async def test_an_account_read_on_one_worker_is_found_on_another_without_a_reque
     assert calls.data["customer"]["serviceLocations"] == texted.data["customer"]["serviceLocations"]
     assert requests(runs[-1]) == []
 
-    key = f"{prefix}{TENANT}:5551234567"
-    assert 290_000 < await store.pttl(key) <= 300_000  # Redis drops it after five minutes
+    key = f"{redis_prefix}{TENANT}:5551234567"
+    assert 290_000 < await redis_client.pttl(key) <= 300_000  # Redis drops it after five minutes
     # a caller who only has the number learns nothing from what another worker kept
     stranger = await lookup(second, {"phone": "5551234567", "name": "Sarah Williams"})
     assert stranger.data == {"match": "found", "verified": False}
@@ -118,11 +100,11 @@ async def test_a_number_forgotten_on_one_worker_is_read_again_on_the_other(
 
 
 async def test_another_tenant_does_not_see_the_accounts(
-    redis_url: str, prefix: str, workers: list[RedisAccountCache],  # noqa: F811
-    lookup: Lookup, runs: list[ToolRun], store: Redis,
+    redis_server: str, redis_prefix: str, workers: list[RedisAccountCache],
+    lookup: Lookup, runs: list[ToolRun], redis_client: Redis,
 ) -> None:  # fmt: skip
     await lookup(workers[0], ROBERT)
-    other = RedisAccountCache(redis_url, tenant="999@http://sandbox", prefix=prefix)
+    other = RedisAccountCache(redis_server, tenant="999@http://sandbox", prefix=redis_prefix)
     try:
         assert await other.get("5551234567") is None
     finally:
@@ -130,10 +112,12 @@ async def test_another_tenant_does_not_see_the_accounts(
 
 
 async def test_an_entry_expires_after_its_ttl(
-    redis_url: str, prefix: str, lookup: Lookup, runs: list[ToolRun],  # noqa: F811
-    store: Redis,
+    redis_server: str, redis_prefix: str, lookup: Lookup, runs: list[ToolRun],
+    redis_client: Redis,
 ) -> None:  # fmt: skip
-    cache = RedisAccountCache(redis_url, tenant=TENANT, prefix=prefix, ttl=timedelta(milliseconds=300))
+    cache = RedisAccountCache(
+        redis_server, tenant=TENANT, prefix=redis_prefix, ttl=timedelta(milliseconds=300)
+    )
     try:
         await lookup(cache, ROBERT)
         await lookup(cache, ROBERT)

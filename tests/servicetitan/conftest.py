@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import random
-import shutil
 import socket
-import subprocess
 import threading
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -24,8 +21,6 @@ from frontdesk.sandbox import SandboxConfig, create_app
 from frontdesk.sandbox.app import Sandbox
 from frontdesk.sandbox.config import DEMO_APP_KEY, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT
 from frontdesk.servicetitan import MemoryRecorder, ServiceTitanClient, ServiceTitanSettings
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 class FakeTime:
@@ -191,64 +186,3 @@ def live_sandbox(st_app: Starlette) -> Iterator[LiveServer]:
     server = LiveServer(st_app).start()
     yield server
     server.stop()
-
-
-# --- Redis ------------------------------------------------------------------------------------------
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-@pytest.fixture(scope="session")
-def redis_server() -> str:
-    """The Redis server at 127.0.0.1:6379, started here when it is not running."""
-    if not _redis_up():
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.fail("redis-server is not installed: apt-get install redis-server")
-        subprocess.run(
-            [
-                binary,
-                "--daemonize",
-                "yes",
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                "6379",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            check=True,
-        )
-        deadline = time.monotonic() + 10
-        while not _redis_up():
-            if time.monotonic() > deadline:
-                pytest.fail("redis-server did not start")
-            time.sleep(0.05)
-    return REDIS_URL
-
-
-@pytest.fixture
-def redis_prefix() -> str:
-    """Keys of one test only, so tests never see each other's tokens or windows."""
-    return f"frontdesk-test:{uuid.uuid4().hex[:12]}:"
-
-
-@pytest.fixture
-async def redis_client(redis_server: str, redis_prefix: str) -> AsyncIterator[Any]:
-    from redis.asyncio import Redis
-
-    redis = Redis.from_url(redis_server)
-    yield redis
-    keys = [key async for key in redis.scan_iter(match=redis_prefix + "*")]
-    if keys:
-        await redis.delete(*keys)
-    await redis.aclose()

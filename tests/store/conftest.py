@@ -22,7 +22,6 @@ from frontdesk.store import ConversationStore
 
 PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def _listening(port: int) -> bool:
@@ -56,17 +55,9 @@ def postgres_server() -> str:
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
-    """The Redis server at 127.0.0.1:6379, started here when it is not running."""
-    if not _listening(6379):
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.fail("redis-server is not installed: apt-get install redis-server")
-        subprocess.run(
-            [binary, "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379", "--save", ""], check=True
-        )
-        _wait_for(6379, "redis-server")
-    return REDIS_URL
+def redis_url(redis_server: str) -> str:
+    """The Redis server (tests/conftest.py starts it when it is not running)."""
+    return redis_server
 
 
 @dataclass(frozen=True)

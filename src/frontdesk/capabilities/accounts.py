@@ -8,7 +8,7 @@ wrote with the account, and the booking guards (capacity, open jobs) still ask S
 
 Kept: accounts that matched, never "no account" (the office may create one any minute, and a new caller
 must get the new-account path against fresh data). Not trusted from here: the balance, which a payment
-changes at once (searchCustomers leaves it out of an answer served from here; the billing tools read it).
+changes at once (it is not kept, so an answer served from here has none; the billing tools read it).
 Creating an account for a number forgets what was kept for it.
 
 Two kinds: ``AccountCache`` in the process (at most ``max_numbers`` numbers, the least recently used going
@@ -41,6 +41,11 @@ DEFAULT_TTL = timedelta(minutes=5)
 class KeptAccount:
     customer: Customer
     locations: tuple[Location, ...]
+
+    @classmethod
+    def of(cls, customer: Customer, locations: list[Location]) -> KeptAccount:
+        """What is kept of an account: all but the balance, which a payment may change any minute."""
+        return cls(customer.model_copy(update={"balance": None}), tuple(locations))
 
 
 class Accounts(Protocol):

@@ -161,9 +161,9 @@ def choose_place(text: str, places: list[dict[str, Any]], ordinal: bool) -> dict
 
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
-_GREETING = re.compile(
+# a greeting, and a request for the visit before the problem ("hi, I'd like to book a furnace tune-up")
+_LEAD_IN = re.compile(
     r"^\s*((hi|hello|hey|good (morning|afternoon|evening))( there)?\b[\s,!.-]*)?"
-    # "ok I want to book a furnace tune-up": what is to be done, not the request for it
     r"((ok|okay|so|well|yes|yeah)\b[\s,]*)?((i|we)('d| would| want| need)( like)?\s+to\s+(book|schedule|set up)"
     r"(\s+(a|an|my|our|the))?\s+)?",
     re.I,
@@ -209,7 +209,7 @@ def problem(m: Memory) -> str:
         text = _ASKING.sub(". ", text)  # "it's leaking, can you come?" keeps "it's leaking"
         text = _ALSO.sub(". ", text)
         for raw in _SENTENCE.findall(text):
-            sentence = _GREETING.sub("", raw).strip(" ,-")
+            sentence = _LEAD_IN.sub("", raw).strip(" ,-")
             if not sentence or sentence.endswith("?") or len(sentence) < 8:
                 continue
             if jobtypes.rank(sentence, m.profile) or _PROBLEM.search(sentence):

@@ -92,16 +92,16 @@ _COMMON = {
     "awesome", "exactly", "definitely", "absolutely", "let's", "go", "ahead", "fix", "check", "still", "again",
 }  # fmt: skip
 _CORRECTION = re.compile(r"\b(actually|sorry,? i meant|i meant|correction|wrong number|typo|instead)\b", re.I)
+# a day said with "am" or "pm" after it ("tomorrow am", "friday PM")
+_DAY_THEN = r"\b(today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+"
 _PARTS: dict[PartOfDay, re.Pattern[str]] = {
     # "am" only after an hour or as "the am": "am I a member?" and "I am home" say nothing of the morning
     "morning": re.compile(
-        r"\b(morning|early|the am)\b|\ba\.m\b|(?<=\d)\s?am\b|"
-        r"\b(today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+am\b",
+        rf"\b(morning|early|the am)\b|\ba\.m\b|(?<=\d)\s?am\b|{_DAY_THEN}am\b",
         re.I,
     ),
     "afternoon": re.compile(
-        r"\b(afternoon|after lunch|midday|noon|the pm)\b|"
-        r"\b(today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+pm\b",
+        rf"\b(afternoon|after lunch|midday|noon|the pm)\b|{_DAY_THEN}pm\b",
         re.I,
     ),
     "evening": re.compile(r"\b(evening|after work|tonight|late)\b", re.I),

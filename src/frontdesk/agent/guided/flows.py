@@ -162,8 +162,7 @@ class Flows:
             answer = m.latest.answer
             proposal = pending.result.get("proposal") or {}
             summary = str(proposal.get("summary") or "")
-            shown = [text for turn, text in t.replies if turn == t.turn - 1]
-            if not (summary and shown and summary in shown[-1]):
+            if not (summary and summary in t.previous_reply):
                 continue  # a yes only counts for the summary the customer has just read
             if answer == "yes" and proposal.get("confirmation_id"):
                 args = {**pending.args, "confirmation_id": proposal["confirmation_id"]}
@@ -545,6 +544,11 @@ class Flows:
         parts = _questions(asked)
         if len(parts) > 1:
             return self._questions(m, parts, closing)
+        return self._answer(m, asked, asked, closing)
+
+    def _answer(self, m: Memory, asked: str, query: str, closing: bool) -> Step:
+        """One question about the business, answered from the service area, the job types or the documents
+        (searched for ``query``)."""
         place = area.place_asked(asked, self.profile) if area.asks_about_area(asked) else None
         if place is not None:  # "do you come out to Decatur?": the profile's service area says
             return Say(replies.area(place, area.towns_served(self.profile), self.profile, closing))
@@ -554,12 +558,14 @@ class Flows:
             return Say(replies.we_do(offered.group(2) if offered else "", job_type, OFFER_TO_BOOK))
         if "searchKnowledge" not in self.tools:
             return Say(replies.knowledge([], self.profile, closing=closing))
-        args = {"question": asked[:500]}
-        outcome = m.transcript.last("searchKnowledge", this_turn=True)
+        args = {"question": query[:500]}
+        outcome = next(
+            (o for o in m.transcript.this_turn() if o.tool == "searchKnowledge" and o.args == args), None
+        )
         if outcome is None:
             return Call("searchKnowledge", args)
         passages = outcome.data.get("passages") or []
-        return Say(replies.knowledge(passages, self.profile, asked, closing=closing))
+        return Say(replies.knowledge(passages, self.profile, query, closing=closing))
 
     def _questions(self, m: Memory, parts: list[str], closing: bool) -> Step:
         """Several questions in one message ("do you serve Chatham? what's your trip charge?"): each
@@ -568,32 +574,17 @@ class Flows:
         answers: list[str] = []
         offer = False
         for number, part in enumerate(parts):
-            place = area.place_asked(part, self.profile) if area.asks_about_area(part) else None
-            offered = _SERVICE_ASKED.search(part)
-            job_type = jobtypes.best(offered.group(2), self.profile) if offered else None
-            if place is not None:
-                answer = replies.area(place, area.towns_served(self.profile), self.profile, closing=False)
-            elif job_type is not None and offered is not None and m.goal == "question":
-                answer, offer = replies.we_do(offered.group(2), job_type, "").strip(), True
-            elif "searchKnowledge" not in self.tools:
-                answer = replies.knowledge([], self.profile, closing=False)
-            else:
-                leans = number > 0 and _LEANS_ON_BEFORE.search(part)
-                args = {"question": (f"{parts[number - 1]} {part}" if leans else part)[:500]}
-                outcome = next(
-                    (o for o in m.transcript.this_turn() if o.tool == "searchKnowledge" and o.args == args),
-                    None,
-                )
-                if outcome is None:
-                    return Call("searchKnowledge", args)
-                answer = replies.knowledge(
-                    outcome.data.get("passages") or [], self.profile, args["question"], closing=False
-                )
+            leans = number > 0 and _LEANS_ON_BEFORE.search(part)
+            step = self._answer(m, part, f"{parts[number - 1]} {part}" if leans else part, closing=False)
+            if isinstance(step, Call):
+                return step
+            answer = step.text
+            if answer.endswith(OFFER_TO_BOOK):  # the offer to book closes the whole reply, once
+                answer, offer = answer.removesuffix(OFFER_TO_BOOK).strip(), True
             if answer not in answers:
                 answers.append(answer)
-        if offer and closing:
-            return Say("\n\n".join(answers) + f"\n\n{OFFER_TO_BOOK}")
-        return Say("\n\n".join(answers) + (replies.ANYTHING_ELSE if closing else ""))
+        ending = f"\n\n{OFFER_TO_BOOK}" if offer else replies.ANYTHING_ELSE
+        return Say("\n\n".join(answers) + (ending if closing else ""))
 
     def aside(self, m: Memory, goal: str) -> Step:
         """A question about the business in the middle of a task: the answer, and the task goes on ("how
@@ -609,8 +600,7 @@ class Flows:
         step = self._still_proposed(m) or (self.book(m) if goal == "book" else self.account_task(m, goal))
         if isinstance(step, Call):
             return step
-        said = [text for turn, text in m.transcript.replies if turn == m.transcript.turn - 1]
-        if step.text.endswith(replies.ANYTHING_ELSE) and said and said[-1].endswith(step.text):
+        if step.text.endswith(replies.ANYTHING_ELSE) and m.transcript.previous_reply.endswith(step.text):
             return Say(f"{answer.text}{replies.ANYTHING_ELSE}")  # the task's news was told already
         if step.text.endswith(replies.ANYTHING_ELSE):  # the task is done: its news first, then the answer
             return Say(
@@ -624,12 +614,12 @@ class Flows:
         t = m.transcript
         if m.latest.answer != "unclear" or m.latest.when or m.latest.address or choices.names_one(t.latest):
             return None
-        shown = [text for turn, text in t.replies if turn == t.turn - 1]
+        shown = t.previous_reply
         for tool in WRITES:
             pending = m.pending(tool)
             proposal = (pending.result.get("proposal") or {}) if pending is not None else {}
             summary = str(proposal.get("summary") or "")
-            if pending is not None and pending.turn < t.turn and summary and shown and summary in shown[-1]:
+            if pending is not None and pending.turn < t.turn and summary and summary in shown:
                 question = "Shall I book it?" if tool == "createAppointment" else "Shall I go ahead?"
                 return Say(replies.confirm_write(summary, question))
         return None
@@ -683,18 +673,19 @@ class Flows:
         """The balance and recent invoices, or one invoice in detail when the customer asks what was on it,
         when it is due, or names it."""
         latest = m.transcript.latest
-        named = _INVOICE_NUMBER.search(latest)
-        if _SEND_COPY.search(latest):  # "can you e-mail me my last invoice?": no tool sends one; it is shown
-            step = self._invoice(m, latest, named)
-            if isinstance(step, Say):
-                shown = m.transcript.last("getInvoice", this_turn=True)
-                lead = replies.cannot_send_invoices(self.profile, shown is not None and shown.ok)
-                return Say(f"{lead}\n\n{step.text}")
+        sends = _SEND_COPY.search(latest) is not None  # "can you e-mail me my last invoice?"
+        step = self._invoice(m, latest, one=sends or _INVOICE_DETAIL.search(latest) is not None)
+        if not sends or not isinstance(step, Say):
             return step
-        return self._invoice(m, latest, named)
+        # no tool sends an invoice: it is shown, and the office named for the copy
+        shown = m.transcript.last("getInvoice", this_turn=True)
+        lead = replies.cannot_send_invoices(self.profile, shown is not None and shown.ok)
+        return Say(f"{lead}\n\n{step.text}")
 
-    def _invoice(self, m: Memory, latest: str, named: re.Match[str] | None) -> Step:
-        if named is None and not _INVOICE_DETAIL.search(latest) and not _SEND_COPY.search(latest):
+    def _invoice(self, m: Memory, latest: str, one: bool) -> Step:
+        """The invoice named, or (``one``) the one meant; else the balance and the recent invoices."""
+        named = _INVOICE_NUMBER.search(latest)
+        if named is None and not one:
             return self.read_and_tell(m, "getCustomerInvoices", {}, accounts.invoices)
         number = named.group(1) if named is not None else None
         if number is None:
@@ -872,12 +863,12 @@ class Flows:
         if closed is not None:
             return closed
         reason = choices.cancel_reason(m)
-        asked = [text for turn, text in m.transcript.replies if turn == m.transcript.turn - 1]
-        if reason is None and asked and asked[-1].endswith((_WHY_CANCEL, _WHAT_REASON)):
+        asked = m.transcript.previous_reply
+        if reason is None and asked.endswith((_WHY_CANCEL, _WHAT_REASON)):
             if (
                 m.latest.answer == "yes"
                 and len(m.transcript.latest.split()) <= 3
-                and asked[-1].endswith(_WHY_CANCEL)
+                and asked.endswith(_WHY_CANCEL)
             ):
                 return Say(f"Of course — {_WHAT_REASON}")  # "sure" to "may I ask why?"
             reason = "No reason given"  # a reason is asked for once, never required
@@ -1027,22 +1018,23 @@ _ASKS_HELP = re.compile(
 _CHOICE_WORDS = re.compile(r"\b(one|first|second|third|last|earliest|that|this)\b", re.I)
 
 
+# "…can still call you back", "someone from our team can follow up": a callback was offered
+_CALLBACK_OFFERED = re.compile(
+    r"\b(can still call you back|can have someone get back to you|someone from our team can follow up)\b",
+    re.I,
+)
+# "…anything else I can help with?"
+_MORE_OFFERED = re.compile(r"(anything|what) else (can )?i (can )?help (you )?with\?\s*$", re.I)
+
+
 def _offered_callback(m: Memory) -> bool:
     """The reply before the latest message offered that someone on the team calls the customer back."""
-    t = m.transcript
-    before = [text for turn, text in t.replies if turn == t.turn - 1]
-    offered = (
-        r"\b(can still call you back|can have someone get back to you|someone from our team can follow up)\b"
-    )
-    return bool(before) and re.search(offered, before[-1], re.I) is not None
+    return _CALLBACK_OFFERED.search(m.transcript.previous_reply) is not None
 
 
 def _offered_more(m: Memory) -> bool:
     """The reply before the latest message ended by asking whether there is anything else."""
-    t = m.transcript
-    before = [text for turn, text in t.replies if turn == t.turn - 1]
-    asked = r"(anything|what) else (can )?i (can )?help (you )?with\?\s*$"
-    return bool(before) and re.search(asked, before[-1], re.I) is not None
+    return _MORE_OFFERED.search(m.transcript.previous_reply) is not None
 
 
 _CLAUSES = re.compile(r"(?<=[.?!])\s+|,\s*(?:and|but|also)\s+|\s+(?:and|but) also\s+", re.I)

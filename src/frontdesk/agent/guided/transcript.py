@@ -63,6 +63,12 @@ class Transcript:
     def latest(self) -> str:
         return self.customer[-1] if self.customer else ""
 
+    @property
+    def previous_reply(self) -> str:
+        """What the receptionist said last, just before the latest customer message ("" if nothing)."""
+        said = [text for turn, text in self.replies if turn == self.turn - 1]
+        return said[-1] if said else ""
+
     def this_turn(self) -> list[ToolOutcome]:
         return [o for o in self.outcomes if o.turn == self.turn]
 

@@ -318,9 +318,7 @@ async def _planned(
 
 async def taken(ctx: ToolContext, job_type: JobType, start: datetime, done: str = "booked") -> ToolResult:
     """The window is not (or no longer) open: say so, with fresh windows to offer instead."""
-    others = await scheduling.alternatives(ctx, job_type, start.astimezone(ctx.profile.zone).date())
-    if not others:
-        others = await scheduling.alternatives(ctx, job_type)
+    others = await scheduling.alternatives(ctx, job_type, toward=start.astimezone(ctx.profile.zone).date())
     recall.remember_offers(ctx, job_type.id, others)
     if others:
         advice = "Apologise, and offer these open windows instead."

@@ -113,7 +113,7 @@ class SearchCustomers(Tool):
         if phone and ctx.accounts is not None and not found[0].kept:
             await ctx.accounts.keep(
                 identity.phone_digits(phone),
-                [KeptAccount(c.customer, tuple(c.locations)) for c in found],
+                [KeptAccount.of(c.customer, c.locations) for c in found],
             )
         for candidate in found:
             if phone:
@@ -238,8 +238,7 @@ class SearchCustomers(Tool):
             "serviceLocations": places,
             "contacts": contacts,
         }
-        # a balance kept for minutes may predate a payment: the billing tools read it when asked
-        if customer.balance is not None and not candidate.kept:
+        if customer.balance is not None:  # none from the account cache (capabilities.accounts)
             summary["balance"] = words.money(customer.balance)
             facts.append(words.amount_fact(customer.balance, "balance"))
         return ToolResult(

@@ -157,19 +157,14 @@ def free(window: Window, technician: Technician | None) -> bool:
 async def alternatives(
     ctx: ToolContext,
     job_type: JobType,
-    after: date | None = None,
     when: TimeOfDay = "any",
     technician: Technician | None = None,
     toward: date | None = None,
 ) -> list[Window]:
-    """Fresh windows to offer instead (from ``after``, else today, to the booking horizon).
-
-    ``toward``: the day asked for, which had nothing open (or lies beyond the horizon); the windows then come
-    from the open days nearest it, before or after (the later first when two are as near), rather than from
-    the first.
-    """
-    first = max(after or today(ctx), today(ctx))
-    found = await open_windows(ctx, job_type, first, last_bookable_day(ctx))
+    """Fresh windows to offer instead, from today to the booking horizon: the first open ones, or with
+    ``toward`` (a day asked for that had nothing open, or lies beyond the horizon, or a window just taken)
+    those of the open days nearest it, before or after (the later first when two are as near)."""
+    found = await open_windows(ctx, job_type, today(ctx), last_bookable_day(ctx))
     found = [x for x in found if free(x, technician)]
     found = [x for x in found if part_of_day(x, ctx, when)] or found
     count = ctx.profile.policies.windows_to_offer
@@ -272,7 +267,7 @@ class GetAvailableTimeSlots(Tool):
         past_horizon = bool(beyond) and not days  # only days past the horizon were asked for
         # the open days nearest the day asked for, before it as well as after ("anything Saturday?": Friday)
         toward = beyond[0] if past_horizon else (days[0] if days else None)
-        others = await alternatives(ctx, job_type, None, when, technician, toward)
+        others = await alternatives(ctx, job_type, when, technician, toward)
         data["alternatives"] = offers(others, ctx)
         recall.remember_offers(ctx, job_type.id, others)
         asked = "on the days the customer asked for" if days or args.get("preferredDays") else "soon"
