@@ -37,6 +37,13 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             3.0,
         ),
         (r"\b(real|live|actual)\s+(person|human|agent)\b", 3.0),
+        # "let me speak to the owner", "is there a person I can talk to?", "can someone call me?"
+        (
+            r"\b(speak|talk)\s+(to|with)\s+(the|your)\s+(owner|boss|office|someone in charge)\b|\b(person|human|"
+            r"someone|somebody)\s+(i|we)\s+(can|could)\s+(talk|speak)\b|\b(can|could|would|have)\s+(someone|"
+            r"somebody|a person|the office)\s+(please\s+)?call me\b",
+            3.0,
+        ),
         (r"\b(human|representative|operator|manager|supervisor)\b", 1.5),
         (r"\bcall me back\b|\bcallback\b|\bcall back\b", 2.0),
         # "get me a person", "transfer me please"
@@ -65,12 +72,18 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
     "cancel": [
         (r"\b(cancel+[a-z]*|cancle|cancell)\b", 3.0),
         (
-            r"\b(don'?t|do not|no longer)\s+need\b.{0,30}\b(appointment|visit|technician|tech|service|anymore)\b",
+            r"\b(don'?t|do not|no longer|won'?t|will not)\s+need\b.{0,30}\b(appointment|visit|technician|tech|service|"
+            r"anymore)\b",
             2.5,
         ),
         (r"\bcall(ing)? (it|the (appointment|visit|job)) off\b|\bcall(ing)? off\b", 3.0),
         # "we fixed it ourselves, no need to come"
         (r"\bno need (for (you|anyone|someone|a tech|the tech|the technician) )?to come\b", 3.0),
+        # "forget the appointment, it's fixed", "scratch that visit"
+        (
+            r"\b(forget|scratch|nix|drop)\s+(about\s+)?(the|my|that|this|our)\s+(appointment|visit|booking)\b",
+            3.0,
+        ),
     ],
     "note": [
         (
@@ -129,7 +142,8 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
         ),
         # "is my appointment tomorrow?", "has my appointment been confirmed?", "did my appointment get booked?"
         (
-            r"\b(is|was|has|have|did)\s+(my|our|the)\s+(appointment|visit|booking)\b.{0,25}\b(today|tomorrow|"
+            r"\b(is|was|has|have|did)\s+(my|our|the)\s+(appointment|visit|booking|job|repair|service call)\b.{0,25}"
+            r"\b(today|tomorrow|"
             r"tonight|this (morning|afternoon|evening|week)|confirmed|booked|scheduled|go through|went through)\b",
             3.5,
         ),
@@ -143,6 +157,12 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             3.5,
         ),
         (r"\beta\b", 2.5),
+        # "what time should I expect the plumber?", "is the technician close?"
+        (
+            r"\bexpect(ing)?\s+(the|my|your|a|our)\s+(tech|technician|plumber|electrician|guy|visit|appointment)\b|"
+            r"\b(tech|technician|plumber|electrician|guy)\s+(is\s+)?(close|close by|nearby|almost here|near)\b",
+            3.0,
+        ),
         # "how far away is the technician?", "how long until the plumber gets here"
         (
             r"\bhow (far|long)( away| out| until| till)?\b.{0,20}\b(tech|technician|plumber|electrician|guy|he|she|"
@@ -162,13 +182,22 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
     ],
     "history": [
         (
-            r"\b(service history|history|past (jobs|visits|service)|last (visit|service|time)|previous (visit|"
+            r"\b(service history|history|past (jobs|visits|service|repairs|work|appointments)|last (visit|service|time)|"
+            r"previous (visit|"
             r"service|jobs?)|my account|account details|what (work|service) (was|did))\b",
             2.5,
         ),
         (r"\b(upcoming|scheduled|next)\s+(visit|appointment|service)s?\b", 1.5),
         # "when was my last tune-up?", "when did you last service my furnace"
         (r"\bwhen (was|were|did)\b.{0,20}\b(last|previous)\b", 3.0),
+        (r"\bwhen did\b.{0,25}\blast\b", 1.0),  # "when did someone last come out": past, not an arrival
+        # "what was the last thing you did here", "have you been out to my house before?"
+        (
+            r"\b(last|previous)\s+(thing|things|work|job|time|repair)\b.{0,25}\b(you|your|y'?all|did|done|here|"
+            r"came|were)\b|\b(have|has)\s+(you|y'?all|your (guys|techs?)|someone|anyone)\s+(ever\s+)?(been|come|"
+            r"came)\b.{0,30}\bbefore\b|\brecords?\s+of\b",
+            3.0,
+        ),
         (r"\b(membership|member|maintenance plan|service plan|comfort club)\b", 2.5),
         (
             r"\b(what|which)\b.{0,20}\b(work|jobs?|repairs?|visits?)\b.{0,30}\b(done|did|had|before|past)\b",
@@ -187,12 +216,13 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
         ),
         (
             r"\b(need|want|like|looking for|get)\b.{0,30}\b(service|repair|fix|tune[- ]?up|maintenance|inspection|"
-            r"estimate|quote|plumber|electrician|technician|tech|someone|install[a-z]*|replace[a-z]*|look at)\b",
+            r"estimate|quote|plumber|electrician|technician|tech|someone|install[a-z]*|replace[a-z]*|look at|"
+            r"clean(ed|ing)?)\b",
             2.0,
         ),
         (
             r"\b(broken|not working|isn'?t working|aren'?t working|don'?t work|quit working|doesn'?t work|won'?t (turn on|start|work)|stopped working|"
-            r"leak[a-z]*|clog+ed|dripping|no hot water|blowing (warm|cold)|making (an? )?([a-z]+ )?(noise|sound)|"
+            r"leak[a-z]*|clog+ed|dripping|flood(s|ed|ing)?|no hot water|blowing (warm|cold)|making (an? )?([a-z]+ )?(noise|sound)|"
             r"rattl[a-z]*|squeal[a-z]*|grinding|banging|jammed|stuck|seized|tripp[a-z]*|"
             r"flicker[a-z]*|keeps? (running|tripping|leaking|turning off|shutting off|beeping)|won'?t (drain|"
             r"flush|heat|cool|turn off)|not (draining|heating|cooling|flushing))\b",
@@ -202,7 +232,7 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
         (
             r"\b(furnace|ac|a/c|air conditioner|heat pump|water heaters?|toilets?|sinks?|drains?|faucets?|pipes?|"
             r"outlets?|breakers?|panel|thermostat|hvac|disposal|dishwasher|sump pump|boiler|water softener|"
-            r"ceiling fans?|light fixtures?|switch|switches|gfci)\b",
+            r"ceiling fans?|light fixtures?|switch|switches|gfci|ducts?|basement)\b",
             0.8,
         ),
         (r"\b(tune[- ]?up|maintenance)\b", 1.5),
