@@ -16,7 +16,7 @@ from typing import Any
 
 from frontdesk.agent.guided import accounts, area, choices, intents, jobtypes, replies
 from frontdesk.agent.guided.accounts import describe
-from frontdesk.agent.guided.memory import OFFER_TO_BOOK, Memory
+from frontdesk.agent.guided.memory import OFFER_TO_BOOK, TASKS, Memory
 from frontdesk.agent.guided.transcript import ToolOutcome
 from frontdesk.capabilities.guards.agreement import classify
 from frontdesk.profile import BusinessProfile
@@ -58,6 +58,17 @@ class Flows:
         if isinstance(step, Say) and len(said) >= 2 and all(s.endswith(step.text) for s in said[-2:]):
             return self.handoff(m, "repeated_failure")  # asked the same thing twice already
         asked = m.asks_question or intents.is_question(m.transcript.latest)
+        if (
+            isinstance(step, Say)
+            and said
+            and said[-1].endswith(step.text)
+            and asked
+            and step.text.endswith(replies.ANYTHING_ELSE)
+            and not any(intent in TASKS for intent in m.reading.intents)
+        ):
+            # the task is done and told; a question that asks for no task ("do I have to be there the
+            # whole time?") is for the documents, not a second telling of the same news
+            return self.question(m)
         if isinstance(step, Say) and said and said[-1].endswith(step.text) and not asked:
             # the same words twice in a row read like a machine stuck in a loop (unless a new question
             # has the same answer)

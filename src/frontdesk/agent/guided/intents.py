@@ -118,7 +118,8 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
         (r"\b(where|eta)\b.{0,30}\b(tech|technician|plumber|electrician|guy)\b", 3.0),
         # "what's the name of the plumber coming?", "who is coming?"
         (
-            r"\b(name of|who'?s|who is|who will be)\b.{0,20}\b(tech|technician|plumber|electrician|guy|coming)\b",
+            r"\b(name of|who'?s|who is|who will be)\b.{0,20}\b(tech|technician|plumber|electrician|guy|coming)\b|"
+            r"\b(tech|technician|plumber|electrician|guy)'?s\s+name\b",
             3.0,
         ),
         (
