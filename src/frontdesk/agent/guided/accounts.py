@@ -22,12 +22,21 @@ def _visit(visit: dict[str, Any]) -> str:
     return text + (f" with {', '.join(technicians)}" if technicians else "")
 
 
+def _upcoming(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """A job status's visits still to come."""
+    return [v for v in data.get("visits") or [] if v.get("status") not in ("done", "canceled", "cancelled")]
+
+
+def upcoming_window(data: dict[str, Any]) -> str | None:
+    """The arrival window of a job status's next visit, when it has one."""
+    upcoming = _upcoming(data)
+    return str(upcoming[0].get("window") or "") or None if upcoming else None
+
+
 def job_status(data: dict[str, Any]) -> str:
     kind = data.get("type") or data.get("jobType") or "visit"
     lines = [f"Job #{data.get('jobNumber')} ({kind}) — status: {data.get('status', 'on file')}."]
-    upcoming = [
-        v for v in data.get("visits") or [] if v.get("status") not in ("done", "canceled", "cancelled")
-    ]
+    upcoming = _upcoming(data)
     if upcoming:
         lines.append(f"Arrival window: {_visit(upcoming[0])}.")
         if not _names(upcoming[0].get("technicians")):

@@ -819,6 +819,7 @@ class Flows:
                     asked=then,
                     missed=bool(days) and not then,
                     until=slots.data.get("bookableUntil"),
+                    current=accounts.upcoming_window(status.data),
                 )
             )
         move = {**args, "windowStart": picked["windowStart"]}

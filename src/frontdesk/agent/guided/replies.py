@@ -251,8 +251,16 @@ def _last_bookable(until: str, job_type: str = "") -> str:
     return f"I can only book visits through {until}. These are {openings} closest to the day you asked for"
 
 
-def move_windows(windows: Sequence[str], asked: bool, missed: bool = False, until: str | None = None) -> str:
-    lead = "Here are the openings I have then:" if asked else "Sure. Here are the next openings:"
+def move_windows(
+    windows: Sequence[str],
+    asked: bool,
+    missed: bool = False,
+    until: str | None = None,
+    current: str | None = None,
+) -> str:
+    """The windows a visit can move to; ``current``, its window now, is said first when no day was asked."""
+    now = f"Your visit is {current} now. " if current else ""
+    lead = "Here are the openings I have then:" if asked else f"{now}Here are the next openings:"
     if missed:
         lead = "I don't have openings on the day you asked for. Here's what I do have:"
     if until:
