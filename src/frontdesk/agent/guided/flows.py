@@ -16,7 +16,7 @@ from typing import Any
 
 from frontdesk.agent.guided import accounts, area, choices, intents, jobtypes, replies
 from frontdesk.agent.guided.accounts import describe
-from frontdesk.agent.guided.memory import OFFER_TO_BOOK, TASKS, Memory
+from frontdesk.agent.guided.memory import OFFER_TO_BOOK, RESUMABLE, RESUME_OFFERS, TASKS, Memory
 from frontdesk.agent.guided.transcript import ToolOutcome
 from frontdesk.capabilities.guards.agreement import classify
 from frontdesk.profile import BusinessProfile
@@ -54,6 +54,10 @@ class Flows:
 
     def decide(self, m: Memory) -> Step:
         step = self._decide(m)
+        left = self._left(m)
+        if isinstance(step, Say) and left is not None and step.text.endswith(replies.ANYTHING_ELSE):
+            # the task asked for on the way is done: offer to go back to the one it interrupted
+            return Say(step.text.removesuffix(replies.ANYTHING_ELSE) + f"\n\n{RESUME_OFFERS[left]}")
         said = [text for turn, text in m.transcript.replies if turn < m.transcript.turn]
         if isinstance(step, Say) and len(said) >= 2 and all(s.endswith(step.text) for s in said[-2:]):
             return self.handoff(m, "repeated_failure")  # asked the same thing twice already
@@ -80,6 +84,17 @@ class Flows:
                 return Say(f"Got it. {step.text}")  # "my sink is leaking" while asked who they are
             return Say(f"Sorry, I didn't quite follow. {step.text}")
         return step
+
+    def _left(self, m: Memory) -> str | None:
+        """A booking or change the customer left for another task, not made since."""
+        if m.left is None or m.left[0] == m.goal:
+            return None
+        goal, since = m.left
+        made = any(
+            o.tool == RESUMABLE[goal] and o.ok and "confirmation_id" in o.args and o.turn >= since
+            for o in m.transcript.outcomes
+        )
+        return None if made else goal
 
     def _decide(self, m: Memory) -> Step:
         t = m.transcript
@@ -108,6 +123,9 @@ class Flows:
             and not intents.is_question(t.latest)
             and not _CHOICE_WORDS.search(t.latest)
         )
+        declined = [g for g, offer in RESUME_OFFERS.items() if t.previous_reply.endswith(offer)]
+        if declined and bare and m.latest.answer == "no":
+            return Say(replies.left_as_is(declined[0]))  # "…shall we get back to moving your visit?" — "no"
         if _offered_callback(m) and bare and m.latest.answer == "yes":
             return self.handoff(m, "callback_requested")  # "…can still call you back" — "yes please"
         if _offered_more(m) and bare:

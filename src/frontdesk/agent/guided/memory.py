@@ -16,6 +16,17 @@ from frontdesk.profile import BusinessProfile
 # Intents that start a task; small talk and bare answers keep the current one.
 CHANGES = {"reschedule": "rescheduleAppointment", "cancel": "cancelAppointment", "note": "addJobNote"}
 OFFER_TO_BOOK = "Would you like me to find a time for a visit?"
+# a booking or change left for another task, offered again once that task is done
+RESUMABLE = {
+    "book": "createAppointment",
+    "reschedule": "rescheduleAppointment",
+    "cancel": "cancelAppointment",
+}
+RESUME_OFFERS = {
+    "book": "Shall we get back to booking your visit?",
+    "reschedule": "Shall we get back to moving your visit?",
+    "cancel": "Shall we get back to canceling your visit?",
+}
 TASKS = ("book", "history", "status", "billing", "reschedule", "cancel", "note", "person", "question")
 
 
@@ -90,6 +101,7 @@ class Memory:
     unclear_streak: int = 0  # customer messages in a row that gave nothing the model could use
     finished: ToolOutcome | None = None  # a change asked for with the current one, made already
     away: date | None = None  # a day the customer said they are not available
+    left: tuple[str, int] | None = None  # a booking or change left for another task: (goal, goal_from)
 
     def said(self, text: str) -> ex.Extracted:
         """What one of the customer's messages holds (read once per message and cached)."""
@@ -184,7 +196,17 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
         strong = bool(tasks) and tasks[0][1] >= 2.0
         emergency = _detect(text, profile)
         offered = [said for turn, said in transcript.replies if turn == index - 1]
-        if goal == "question" and offered and offered[-1].endswith(OFFER_TO_BOOK) and found.answer == "yes":
+        left = memory.left
+        if (
+            left is not None
+            and offered
+            and offered[-1].endswith(RESUME_OFFERS[left[0]])
+            and found.answer in ("yes", "no")
+        ):
+            if found.answer == "yes":  # "…shall we get back to moving your visit?" — "yes"
+                goal, goal_from = left
+            memory.left = None
+        elif goal == "question" and offered and offered[-1].endswith(OFFER_TO_BOOK) and found.answer == "yes":
             goal = "book"  # "do you install EV chargers?" — "yes, we do… shall I find a time?" — "yes"
         elif emergency is not None and goal in (None, "book", "question"):
             if goal != "book":
@@ -194,6 +216,10 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
         elif top in ("billing", "history") and _booking_under_way(transcript, goal, goal_from, index):
             pass  # "am I a member?" while choosing a window: answered beside the booking, which goes on
         elif top in TASKS and top != goal and (strong or goal is None):
+            if goal in RESUMABLE and top not in ("person", "question"):
+                memory.left = (goal, goal_from)  # "…and tell the tech to use the side gate" mid-reschedule
+            elif top in RESUMABLE:
+                memory.left = None  # a new booking or change: the one left before is not offered again
             goal, goal_from = top, index
             # a new task starts without the old task's preferred days (and a day they are away is none)
             memory.when = None if _AWAY.search(text) else found.when

@@ -317,6 +317,12 @@ def not_confirmed() -> str:
     return "No problem — I haven't changed anything. What would you like to do instead?"
 
 
+def left_as_is(goal: str) -> str:
+    """The customer does not want to go back to a booking or change left for another task."""
+    kept = "No visit is booked" if goal == "book" else "Your visit stays as it is"
+    return f"All right. {kept}.{ANYTHING_ELSE}"
+
+
 def tool_error(profile: BusinessProfile) -> str:
     return (
         "I'm sorry, I'm having trouble reaching our scheduling system right now. I haven't changed anything. "
