@@ -30,6 +30,13 @@ def profile() -> BusinessProfile:
         ("we need a new tankless water heater", "Water Heater Repair"),
         ("my disposal is jammed", "Drain Cleaning"),
         ("my garbage disposal is leaking", "Leak Repair"),
+        # the kind of work and the equipment together name the estimate, not a repair of that equipment
+        ("i'd like a quote for a heat pump", "AC/Furnace Replacement Estimate"),
+        ("we want a new air conditioner installed", "AC/Furnace Replacement Estimate"),
+        (
+            "Our AC is 20 years old and I'd like an estimate for a replacement.",
+            "AC/Furnace Replacement Estimate",
+        ),
     ],
 )
 def test_described_problems_map_to_the_job_type_the_guidance_names(
@@ -51,3 +58,11 @@ def test_the_trade_named_gives_its_job_types() -> None:
         "Lighting Installation",
     ]
     assert of_trade("I need help", demo) == []
+
+
+@pytest.mark.parametrize("text", ["do you guys do water softener installs", "need a new toilet installed"])
+def test_the_kind_of_work_alone_does_not_name_a_job_type_for_other_equipment(
+    profile: BusinessProfile, text: str
+) -> None:
+    # "install" is a keyword of the furnace and AC estimate; a water softener is not a furnace
+    assert best(text, profile) is None

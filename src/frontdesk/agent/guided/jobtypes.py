@@ -102,11 +102,65 @@ def _by_description(text: str, profile: BusinessProfile) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
+# Keywords that say what kind of work, not on what: "install" alone does not make a water softener a furnace
+_ACTIONS = {"install", "installation", "installs", "replace", "replacement", "quote", "estimate", "upgrade", "new",
+            "repair", "fix"}  # fmt: skip
+_ASKING = {"you", "your", "guys", "do", "does", "can", "could", "would", "will", "like", "want", "need", "get",
+           "have", "has", "some", "someone", "please", "me", "my", "i", "we", "our", "us", "for", "about", "how",
+           "much", "what", "cost", "costs", "price", "i'd", "i'm", "we'd", "it's", "one", "be", "are", "was", "this",
+           "on", "up", "hi", "hello", "hey", "just", "also", "any", "type", "kind", "sort", "offer", "old", "year",
+           "years", "house", "home", "time", "soon", "today", "tomorrow", "week", "thanks", "too", "its", "out",
+           "come", "look", "at", "see", "got", "there", "here", "give"}  # fmt: skip
+
+
+def _named(text: str) -> set[str]:
+    """What the customer names (stemmed): the words left after the asking and the kind of work."""
+    return {
+        _stem(w) for w in _words(text)
+        if w not in _FILLER and w not in _GENERIC and w not in _ASKING and len(w) > 1 and not w.isdigit()
+    } - {_stem(w) for w in _ACTIONS}  # fmt: skip
+
+
+def _told(match: Match) -> set[str]:
+    guidance = match.guidance
+    return {_stem(w) for w in _words(" ".join([match.job_type, guidance.use_when, *guidance.keywords]))}
+
+
+def _by_action(match: Match, text: str) -> bool:
+    """The job type matched on a keyword saying what is to be done ("install", "quote")."""
+    return any(set(_words(k)) <= _ACTIONS for k in match.guidance.keywords if _words(k) and _said(k, text))
+
+
+def _only_the_action(match: Match, text: str) -> bool:
+    """The job type matched on what is to be done alone, while the customer names something its guidance
+    never mentions ("water softener installs" against an estimate to install a furnace)."""
+    if any(_words(k) and not set(_words(k)) <= _ACTIONS for k in match.guidance.keywords if _said(k, text)):
+        return False
+    named = _named(text)
+    return bool(named) and not (named & _told(match))
+
+
+def _said(keyword: str, text: str) -> bool:
+    words = _words(text)
+    phrase = _words(keyword)
+    return _contains(words, phrase) or _contains([_stem(w) for w in words], [_stem(w) for w in phrase])
+
+
 def best(text: str, profile: BusinessProfile) -> str | None:
     """The job type to book for the described problem, or None when the words do not tell."""
-    ranked = rank(text, profile)
-    if not ranked:
+    matched = rank(text, profile)
+    if not matched:
         return _by_description(text, profile)
+    ranked = [m for m in matched if not _only_the_action(m, text)]
+    if not ranked:
+        return None  # "water softener installs": we may not do that kind of work at all
+    named = _named(text)
+    # "a quote for a heat pump", "a new air conditioner installed": the job type for that kind of work on
+    # that equipment beats one that only names the equipment (a repair)
+    ranked = [
+        Match(m.guidance, m.score + 1.0) if _by_action(m, text) and named & _told(m) else m for m in ranked
+    ]
+    ranked.sort(key=lambda m: -m.score)
     tied = [m for m in ranked if m.score == ranked[0].score]
     if len(tied) > 1:
         # a tie on keywords: the job type whose description shares more of the customer's words
