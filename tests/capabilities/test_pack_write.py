@@ -167,6 +167,22 @@ async def test_a_weekday_name_and_the_morning(runner: ToolRunner, ctx_of: Ctx, n
     assert offered and all(s.date().isoformat() == "2026-03-11" and s.hour >= 12 for s in offered)
 
 
+async def test_an_hour_asked_for_offers_each_days_window_nearest_it(
+    runner: ToolRunner, ctx_of: Ctx, new_state: Any
+) -> None:
+    # "4pm works": not each day's first window, the one the technician can arrive at 4 in
+    result = await runner.run(
+        ctx_of(new_state()), "getAvailableTimeSlots", {"jobType": "hvac maintenance", "time": "16:00"}
+    )
+    offered = starts(result)
+    assert len({s.date() for s in offered}) == len(offered) >= 2  # still a choice of days
+    assert all(s.hour == 16 for s in offered), [x["window"] for x in result.data["windows"]]
+    refused = await runner.run(
+        ctx_of(new_state()), "getAvailableTimeSlots", {"jobType": "hvac maintenance", "time": "4pm"}
+    )
+    assert refused.status != "ok" and refused.data.get("windows") is None
+
+
 async def test_a_full_window_is_not_offered(
     runner: ToolRunner, ctx_of: Ctx, new_state: Any, st_client: ServiceTitanClient
 ) -> None:

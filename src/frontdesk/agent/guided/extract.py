@@ -101,7 +101,7 @@ _PARTS: dict[PartOfDay, re.Pattern[str]] = {
         re.I,
     ),
     "afternoon": re.compile(
-        rf"\b(afternoon|after lunch|midday|noon|the pm)\b|{_DAY_THEN}pm\b",
+        rf"\b(afternoon|after lunch|midday|noon|the pm|later in the day|end of the day)\b|{_DAY_THEN}pm\b",
         re.I,
     ),
     "evening": re.compile(r"\b(evening|after work|tonight|late)\b", re.I),
@@ -431,10 +431,12 @@ def _when(text: str, now: datetime) -> When | None:
     if week is not None and week.group(2).lower() == "the" and not week.group(1):
         week = None  # "during the week" says weekdays, not which week
     part: PartOfDay = "any"
+    part_said = ""  # the words that said it ("later in the day")
     plain = text.replace(week.group(0), " ") if week else text  # "early next week" is not the morning
     for name, pattern in _PARTS.items():
-        if pattern.search(plain) and name != "any":
-            part = name
+        said = pattern.search(plain)
+        if said is not None and name != "any":
+            part, part_said = name, said.group(0).strip()
             break
     if week:
         return _week(week, part, now.date())
@@ -454,7 +456,7 @@ def _when(text: str, now: datetime) -> When | None:
         if day is not None:
             return _on(day, at, part, ordinal.group(0))
     if not _DAYISH.search(text):
-        return When(part=part, text=text) if part != "any" else None
+        return When(part=part, text=part_said) if part != "any" else None
     if weekday is not None and not _DATED.search(text):
         named = list(_WEEKDAY.finditer(text))
         days = sorted(

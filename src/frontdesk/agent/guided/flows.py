@@ -457,6 +457,8 @@ class Flows:
         part = m.when.part if m.when is not None else "any"
         if part in ("morning", "afternoon") and not urgent:
             args["timeOfDay"] = part
+        if m.when is not None and m.when.at is not None and m.when.bound == "at" and not urgent:
+            args["time"] = m.when.at.strftime("%H:%M")  # "4pm works": each day's window at 4
         slots = self._slots_for(m, args)
         if slots is None:
             return Call("getAvailableTimeSlots", args)
@@ -815,6 +817,8 @@ class Flows:
         part = m.when.part if m.when is not None else "any"
         if part in ("morning", "afternoon"):
             slots_args["timeOfDay"] = part
+        if m.when is not None and m.when.at is not None and m.when.bound == "at":
+            slots_args["time"] = m.when.at.strftime("%H:%M")
         slots = self._slots_for(m, slots_args)
         if slots is None:
             return Call("getAvailableTimeSlots", slots_args)

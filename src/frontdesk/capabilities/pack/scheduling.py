@@ -9,7 +9,7 @@ through the same functions, so what was offered and what is booked follow one ru
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from frontdesk.capabilities.pack import recall, words
@@ -149,6 +149,22 @@ def spread(found: list[Window], count: int, ctx: ToolContext) -> list[Window]:
     return sorted(chosen, key=lambda x: x.start)
 
 
+def nearest_first(found: list[Window], at: time, ctx: ToolContext) -> list[Window]:
+    """The windows of each day ordered by how near they come to ``at`` (a window holding it first), so that
+    ``spread`` offers each day's window for "4 PM works" rather than its first."""
+    zone = ctx.profile.zone
+    asked = at.hour * 60 + at.minute
+
+    def distance(window: Window) -> int:
+        start, end = window.local(zone)
+        begins, ends = start.hour * 60 + start.minute, end.hour * 60 + end.minute
+        if begins <= asked < ends:
+            return 0
+        return begins - asked if asked < begins else asked - ends + 1  # a window ending at 4 is before 4
+
+    return sorted(found, key=lambda x: (x.start.astimezone(zone).date(), distance(x), x.start))
+
+
 def free(window: Window, technician: Technician | None) -> bool:
     """The window suits the technician asked for (any window when nobody was asked for)."""
     return technician is None or technician.id in window.technician_ids
@@ -215,6 +231,11 @@ class GetAvailableTimeSlots(Tool):
                     "leave out for the soonest days",
                 },
                 "timeOfDay": {"type": "string", "enum": ["morning", "afternoon", "any"]},
+                "time": {
+                    "type": "string",
+                    "pattern": "^([01]?[0-9]|2[0-3]):[0-5][0-9]$",
+                    "description": "an hour the customer asked for, as 16:00: each day's window nearest it",
+                },
                 "technician": {"type": "string", "description": "only when the customer asks for someone"},
             },
             "required": ["jobType"],
@@ -226,6 +247,10 @@ class GetAvailableTimeSlots(Tool):
         if isinstance(job_type, str):
             return ToolResult.error(job_type)
         when: TimeOfDay = args.get("timeOfDay", "any")
+        try:
+            at = time.fromisoformat(args["time"].zfill(5)) if args.get("time") else None
+        except ValueError:
+            return ToolResult.error(f"time must be an hour like 16:00, not {args['time']!r}")
         technician: Technician | None = None
         if args.get("technician"):
             named = await technician_named(ctx, args["technician"])
@@ -255,6 +280,8 @@ class GetAvailableTimeSlots(Tool):
         else:
             found = await open_windows(ctx, job_type, first_day, horizon)
         matching = [x for x in found if part_of_day(x, ctx, when) and free(x, technician)]
+        if at is not None:
+            matching = nearest_first(matching, at, ctx)
         chosen = spread(matching, ctx.profile.policies.windows_to_offer, ctx)
         recall.remember_offers(ctx, job_type.id, chosen)  # a booking proposal may pick one of them
         data: dict[str, Any] = {"jobType": job_type.name, "windows": offers(chosen, ctx)}
