@@ -16,7 +16,15 @@ from typing import Any
 
 from frontdesk.agent.guided import accounts, area, choices, intents, jobtypes, replies
 from frontdesk.agent.guided.accounts import describe
-from frontdesk.agent.guided.memory import OFFER_TO_BOOK, RESUMABLE, RESUME_OFFERS, TASKS, Memory
+from frontdesk.agent.guided.memory import (
+    OFFER_TO_BOOK,
+    RESUMABLE,
+    RESUME_OFFERS,
+    TASKS,
+    WHAT_REASON,
+    WHY_CANCEL,
+    Memory,
+)
 from frontdesk.agent.guided.transcript import ToolOutcome
 from frontdesk.capabilities.guards.agreement import classify
 from frontdesk.profile import BusinessProfile
@@ -898,16 +906,16 @@ class Flows:
             return closed
         reason = choices.cancel_reason(m)
         asked = m.transcript.previous_reply
-        if reason is None and asked.endswith((_WHY_CANCEL, _WHAT_REASON)):
+        if reason is None and asked.endswith((WHY_CANCEL, WHAT_REASON)):
             if (
                 m.latest.answer == "yes"
                 and len(m.transcript.latest.split()) <= 3
-                and asked.endswith(_WHY_CANCEL)
+                and asked.endswith(WHY_CANCEL)
             ):
-                return Say(f"Of course — {_WHAT_REASON}")  # "sure" to "may I ask why?"
+                return Say(f"Of course — {WHAT_REASON}")  # "sure" to "may I ask why?"
             reason = "No reason given"  # a reason is asked for once, never required
         if reason is None:
-            return Say(f"I can cancel that for you. {_WHY_CANCEL}")
+            return Say(f"I can cancel that for you. {WHY_CANCEL}")
         return self.propose(m, "cancelAppointment", {**args, "reason": reason}, "Shall I cancel it?")
 
 
@@ -968,8 +976,6 @@ _WORDS = re.compile(r"[A-Za-z]{2,}")
 _SEND_COPY = re.compile(
     r"\b(e-?mail|send|text|mail|forward)\b.{0,25}\b(invoice|bill|receipt|statement)s?\b", re.I
 )
-_WHY_CANCEL = "May I ask why you'd like to cancel?"
-_WHAT_REASON = "what's the reason?"
 _RETRY = re.compile(r"\b(try (it |that )?again|retry|one more time|another go)\b", re.I)
 _MEMBERSHIP = re.compile(r"\b(member|membership|maintenance plan|service plan|comfort club)\b", re.I)
 

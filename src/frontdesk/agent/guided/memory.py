@@ -16,6 +16,10 @@ from frontdesk.profile import BusinessProfile
 # Intents that start a task; small talk and bare answers keep the current one.
 CHANGES = {"reschedule": "rescheduleAppointment", "cancel": "cancelAppointment", "note": "addJobNote"}
 OFFER_TO_BOOK = "Would you like me to find a time for a visit?"
+# the reason for a cancellation, asked once: the answer ("we fixed the leak ourselves") is the reason, not a
+# new request
+WHY_CANCEL = "May I ask why you'd like to cancel?"
+WHAT_REASON = "what's the reason?"
 # a booking or change left for another task, offered again once that task is done
 RESUMABLE = {
     "book": "createAppointment",
@@ -213,6 +217,13 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
                 goal, goal_from = "book", index
         elif top == "question" and goal is not None and goal != "question":
             pass  # a question in the middle of a task is answered, then the task goes on
+        elif (
+            goal == "cancel"
+            and offered
+            and offered[-1].endswith((WHY_CANCEL, WHAT_REASON))
+            and top not in ("reschedule", "person")
+        ):
+            pass  # "we fixed the leak ourselves" answers why; only moving the visit or a person changes the task
         elif top in ("billing", "history") and _booking_under_way(transcript, goal, goal_from, index):
             pass  # "am I a member?" while choosing a window: answered beside the booking, which goes on
         elif top in TASKS and top != goal and (strong or goal is None):
