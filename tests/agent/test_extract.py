@@ -192,6 +192,27 @@ def test_lowercase_full_names_are_understood() -> None:
     assert extract("hi this is maria garcia", NOW).names == ["Maria Garcia"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi my name is tom baker i'm new, my heat pump is making a grinding noise",
+        "my name is tom baker we just moved in",
+        "this is tom baker calling about my furnace",
+    ],
+)
+def test_a_name_ends_where_the_next_clause_begins(text: str) -> None:
+    assert extract(text, NOW).names == ["Tom Baker"]  # an account was about to be made for "Tom Baker I'm"
+
+
+def test_an_address_typed_in_lower_case_is_written_with_capitals() -> None:
+    found = extract("45 elm street springfield 62701", NOW).address
+    assert found is not None and (found.street, found.city) == ("45 Elm Street", "Springfield")
+    numbered = extract("3 n 5th st, springfield il 62704", NOW).address
+    assert numbered is not None and numbered.street == "3 N 5th St"
+    kept = extract("12 McDonald Ave, Springfield IL 62704", NOW).address
+    assert kept is not None and kept.street == "12 McDonald Ave"  # capitals typed are kept as typed
+
+
 def test_corrections_and_answers() -> None:
     fixed = extract("actually my number is 217-555-0199", NOW)
     assert fixed.correction and fixed.phones == ["2175550199"]

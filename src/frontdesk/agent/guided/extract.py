@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+import string
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -62,7 +63,12 @@ _NAME_STOP = {
     "with",
     "here",
     "is",
-}
+    # "my name is tom baker i'm new": the words of the next clause
+    "i'm", "im", "i've", "ive", "i'd", "we", "we're", "were", "it's", "its", "this", "but", "so", "calling", "new",
+    "a", "an", "need", "have", "had", "was", "who", "just", "looking", "in", "on", "of", "for", "to", "about",
+    "because", "our", "your", "please", "thanks", "can", "could", "would", "will", "am", "are", "do", "did", "not",
+    "also", "want", "wanted", "live", "living",
+}  # fmt: skip
 # A name typed on its own: "Robert Johnson, 555-…" or "jennifer hudson 2175354200".
 _BARE_NAME = re.compile(
     r"(?:^|[,.;:!?\-–—]\s*|\band\s+|(?<=\d)\s+)(?:(?:hi|hello|hey|sure|yes|ok|okay)\s*[,!.\-–—]?\s+)?"
@@ -228,6 +234,18 @@ def names(text: str) -> list[str]:
     return [name for name, _ in found] or bare
 
 
+_ONE_WORD = re.compile(r"^\s*(?:it'?s\s+)?([A-Za-z][A-Za-z'-]{1,30})\s*[.!]?\s*$", re.I)
+
+
+def surname(text: str) -> str | None:
+    """A message that is one word that could be a family name ("Weaver"), capitalised."""
+    found = _ONE_WORD.match(text)
+    if found is None or found.group(1).lower() in _COMMON or found.group(1).lower() in _NOT_NAMES:
+        return None
+    word = found.group(1)
+    return word[:1].upper() + word[1:]
+
+
 def _bare_names(text: str) -> list[str]:
     """A name with no lead-in, only when it cannot be ordinary words: capitalised, or right before a phone."""
     found = []
@@ -286,12 +304,19 @@ def address(text: str) -> Address | None:
             known = place_of(zip_code) if zip_code and not (city and state) else None
             if known is not None:  # "88 Elm Street, Springfield 62702": the ZIP says the state
                 city, state = city or known[0], state or known[1]
+            # "45 elm street springfield": typed in lower case, written as an address is
+            street, city = _titled(street), _titled(city) if city else city
             return Address(street=street, city=city, state=state, zip_code=zip_code, unit=unit)
     street_only = _STREET_ONLY.search(text)
     if street_only:
         street = street_only.group(1).strip()
-        return Address(street=street.title() if street.islower() else street)
+        return Address(street=_titled(street))
     return None
+
+
+def _titled(text: str) -> str:
+    """Words typed in lower case with capitals, as an address is written ("5th" stays "5th")."""
+    return string.capwords(text) if text.islower() else text
 
 
 # "at 8" or "at 2:30" without am/pm: read as the working-hours time people mean (7–11 morning, 12–6

@@ -166,8 +166,13 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
     for index, text in enumerate(transcript.customer):
         found = _extract(text, day, now)
         reading = intents.read(text)
+        asked = [said for turn, said in transcript.replies if turn == index - 1]
         if found.names:
             memory.name = found.names[0]
+        elif memory.name and " " not in memory.name and asked and "full name" in asked[-1]:
+            family = ex.surname(text)  # "I'm Donna" … "your full name?" … "Weaver"
+            if family is not None and family.lower() != memory.name.lower():
+                memory.name = f"{memory.name} {family}"
         if found.phones:
             memory.phone = found.phones[-1] if found.correction else found.phones[0]
         if found.emails:
