@@ -180,6 +180,11 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             2.5,
         ),
         (r"\bhow much (do i|did i|is my|was|were)\b", 2.5),
+        # "what did that cost?" after a past job: its invoice, not the price list
+        (
+            r"\b(what|how much) did (that|it|this|the (job|visit|repair|work|tune[- ]?up)|my( [\w-]+){1,2}) (cost|run|come to)\b",
+            6.0,
+        ),
     ],
     "history": [
         (

@@ -201,6 +201,15 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             # "my drain is clogged, can you come Tuesday? how much is it?": the visit is the task, the
             # price a question beside it
             tasks = [task for task in tasks if task[0] != "question"]
+        if (
+            tasks
+            and tasks[0][0] == "book"
+            and tasks[0][1] < 2.0
+            and dict(tasks).get("question", 0.0) >= tasks[0][1]
+        ):
+            tasks = [
+                task for task in tasks if task[0] != "book"
+            ]  # "what does a tune-up cost?" asks, not books
         top = tasks[0][0] if tasks else reading.top
         strong = bool(tasks) and tasks[0][1] >= 2.0
         emergency = _detect(text, profile)
