@@ -234,6 +234,26 @@ def names(text: str) -> list[str]:
     return [name for name, _ in found] or bare
 
 
+# "can I get Brian Walsh again?", "could you send Carlos?", "is Mike Rodriguez available Tuesday?": a person
+# asked for by name (capitalised: "get someone out" names nobody)
+_ASKED_FOR = re.compile(
+    r"\b(?:[Gg]et|[Hh]ave|[Rr]equest|[Ss]end|[Ww]ant|[Ww]ith|[Pp]refer)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+    r"(?=\s+(?:again|back|to come|come|out|for|if|please|next|this|on)\b|\s*[?.!,]|\s*$)"
+    r"|\b[Ii]s\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:available|free|working)\b"
+)
+_NOT_PEOPLE = {"I", "It", "You", "Someone", "Somebody", "Anyone", "The", "A", "An", "My", "Our", "This", "That",
+               "There", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}  # fmt: skip
+
+
+def technician_asked_for(text: str) -> str | None:
+    """The technician a customer asks for by name, as typed."""
+    for found in _ASKED_FOR.finditer(text):
+        name = found.group(1) or found.group(2)
+        if name.split()[0] not in _NOT_PEOPLE:
+            return name
+    return None
+
+
 _ONE_WORD = re.compile(r"^\s*(?:it'?s\s+)?([A-Za-z][A-Za-z'-]{1,30})\s*[.!]?\s*$", re.I)
 
 

@@ -467,6 +467,9 @@ class Flows:
             args["timeOfDay"] = part
         if m.when is not None and m.when.at is not None and m.when.bound == "at" and not urgent:
             args["time"] = m.when.at.strftime("%H:%M")  # "4pm works": each day's window at 4
+        unmatched = self._unmatched_technician(m)
+        if m.technician and not urgent and unmatched is None:
+            args["technician"] = m.technician  # "can I get Brian Walsh again?": his windows
         slots = self._slots_for(m, args)
         if slots is None:
             return Call("getAvailableTimeSlots", args)
@@ -490,13 +493,16 @@ class Flows:
             when_text = m.when.text if m.when is not None else ""
             if slots.turn < m.transcript.turn:
                 return Say(replies.pick_again(windows))
-            return Say(replies.offer_windows(job_type, windows, when_text, urgent))
+            offer = replies.offer_windows(job_type, windows, when_text, urgent)
+            return Say(replies.technician_note(slots.data.get("technician"), unmatched) + offer)
         booking: dict[str, Any] = {
             "customerId": customer_id,
             "jobType": job_type,
             "summary": choices.problem(m) or job_type,
             "windowStart": picked["windowStart"],
         }
+        if slots.data.get("technician") and slots.data.get("windows"):
+            booking["technician"] = slots.data["technician"]  # the windows offered were his
         if place is not None and place.get("locationId"):
             booking["locationId"] = int(place["locationId"])
         if urgent:
@@ -505,6 +511,22 @@ class Flows:
         if outcome is not None and outcome.ok:
             return Say(replies.booked(outcome.data, self._address(m)))
         return self.propose(m, "createAppointment", booking, "Shall I book it?")
+
+    def _unmatched_technician(self, m: Memory) -> str | None:
+        """Why the technician asked for is not offered: nobody (or several) by that name, or no opening of
+        theirs for the visit; None when their windows are offered (or nobody was asked for)."""
+        if m.technician is None:
+            return None
+        for outcome in reversed(m.transcript.outcomes):
+            if outcome.tool != "getAvailableTimeSlots" or outcome.turn < m.goal_from:
+                continue
+            if outcome.args.get("technician") == m.technician:
+                if outcome.status == "error" and "technician" in outcome.message.lower():
+                    return f"I couldn't match “{m.technician}” to one technician on our team"
+                if outcome.ok and not outcome.data.get("windows") and not outcome.data.get("alternatives"):
+                    return f"{outcome.data.get('technician') or m.technician} has no openings for that visit soon"
+                return None
+        return None
 
     def _slots_for(self, m: Memory, args: dict[str, Any]) -> ToolOutcome | None:
         last = m.last("getAvailableTimeSlots")

@@ -242,6 +242,12 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             0.8,
         ),
         (r"\b(tune[- ]?up|maintenance)\b", 1.5),
+        # "can I get Brian again for my next service?"
+        (
+            r"\b(get|have|request|send)\s+\w+(\s+\w+)?\s+(again|back)\b|\bfor (my|our) next (service|visit|"
+            r"tune[- ]?up)\b",
+            3.0,
+        ),
     ],
     "question": [
         (

@@ -106,6 +106,7 @@ class Memory:
     finished: ToolOutcome | None = None  # a change asked for with the current one, made already
     away: date | None = None  # a day the customer said they are not available
     left: tuple[str, int] | None = None  # a booking or change left for another task: (goal, goal_from)
+    technician: str | None = None  # a technician the customer asked for by name, in the current task
 
     def said(self, text: str) -> ex.Extracted:
         """What one of the customer's messages holds (read once per message and cached)."""
@@ -268,6 +269,8 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
                 and (top == "question" or intents.is_question(text))
             )
     memory.goal, memory.goal_from = goal, goal_from
+    asked_for = [ex.technician_asked_for(text) for text in memory.goal_texts]
+    memory.technician = next((name for name in reversed(asked_for) if name), None)
     if goal in CHANGES:
         # "move it to Friday and let the tech know the gate code": once one change is made, the other
         opening = intents.read(transcript.customer[goal_from])

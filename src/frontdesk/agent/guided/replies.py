@@ -317,6 +317,15 @@ def not_confirmed() -> str:
     return "No problem — I haven't changed anything. What would you like to do instead?"
 
 
+def technician_note(found: str | None, unmatched: str | None) -> str:
+    """Said before the windows when the customer asked for a technician by name."""
+    if found:
+        return f"These are the windows {found} can come in. "
+    if unmatched:
+        return f"{unmatched}, so these windows are with anyone free. "
+    return ""
+
+
 def left_as_is(goal: str) -> str:
     """The customer does not want to go back to a booking or change left for another task."""
     kept = "No visit is booked" if goal == "book" else "Your visit stays as it is"
