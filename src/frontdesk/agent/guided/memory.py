@@ -107,6 +107,7 @@ class Memory:
     away: date | None = None  # a day the customer said they are not available
     left: tuple[str, int] | None = None  # a booking or change left for another task: (goal, goal_from)
     technician: str | None = None  # a technician the customer asked for by name, in the current task
+    phone_corrected: bool = False  # the customer said the number they gave was wrong
 
     def said(self, text: str) -> ex.Extracted:
         """What one of the customer's messages holds (read once per message and cached)."""
@@ -130,6 +131,8 @@ class Memory:
                 continue
             if outcome.tool == "searchCustomers" and not outcome.data.get("verified"):
                 continue
+            if self.phone_corrected and outcome.args.get("phone") not in (None, self.phone):
+                continue  # verified with the number the customer has since said was wrong
             customer = outcome.data.get("customer")
             value = (
                 customer.get("customerId") if isinstance(customer, dict) else outcome.data.get("customerId")
@@ -175,7 +178,10 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             if family is not None and family.lower() != memory.name.lower():
                 memory.name = f"{memory.name} {family}"
         if found.phones:
-            memory.phone = found.phones[-1] if found.correction else found.phones[0]
+            corrected = found.phones[-1] if found.correction else None
+            if corrected is not None and memory.phone is not None and corrected != memory.phone:
+                memory.phone_corrected = True  # "sorry, wrong number, it's …": who they are is asked again
+            memory.phone = corrected or found.phones[0]
         if found.emails:
             memory.email = found.emails[-1]
         if found.address is not None and (
