@@ -267,6 +267,8 @@ class Flows:
             return Say(replies.phone_not_email())  # an e-mail alone does not confirm who is writing
         if not m.phone:
             also = self._beside_booking(m) if task == "book" else self._also(m, task)
+            if task == "history" and _MEMBERSHIP.search(" ".join(m.goal_texts)):
+                task = "membership"  # "am I a member?": the membership is looked up, not past visits
             return Say(replies.ask_identity(bool(m.name), False, task, also, m.new_customer_said))
         args: dict[str, Any] = {"phone": m.phone}
         if m.name:

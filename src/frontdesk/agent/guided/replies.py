@@ -73,6 +73,7 @@ def ask_identity(
         "status": "I can check on that for you.",
         "billing": "I can look into your billing.",
         "history": "I can pull up your service history.",
+        "membership": "I can check your membership.",
         "reschedule": "I can help you move your appointment.",
         "cancel": "I can help you with that appointment.",
         "note": "I can pass that on to your technician.",
