@@ -113,7 +113,7 @@ class Flows:
         if intents.in_spanish(t.latest):
             return Say(replies.other_language(self.profile))
         if intents.asks_if_human(t.latest) and not m.reading.has("book"):
-            return Say(replies.not_a_person(self.profile))
+            return Say(replies.not_a_person(self.profile, intents.asks_if_machine(t.latest)))
         if intents.disputes_bill(t.latest):
             return self.handoff(m, "billing_dispute")
         if intents.changes_account(t.latest):

@@ -377,6 +377,15 @@ def in_spanish(text: str) -> bool:
     return sum(1 for w in words if w in _SPANISH and w not in _ENGLISH_TOO) >= 2
 
 
+_MACHINE = re.compile(r"\b(bot|robot|ai|a\.i\.|computer|machine|automated|recording)\b", re.IGNORECASE)
+
+
+def asks_if_machine(text: str) -> bool:
+    """ "Are you a bot?" (answered yes) rather than "are you a real person?" (answered no)."""
+    found = _ASKS_IF_HUMAN.search(normalise(text))
+    return found is not None and bool(_MACHINE.search(found.group(0)))
+
+
 def asks_if_human(text: str) -> bool:
     """ "Is this a real person?", "am I talking to a bot?": a question to answer truthfully, not a request."""
     return bool(_ASKS_IF_HUMAN.search(normalise(text)))

@@ -394,9 +394,11 @@ def other_language(profile: BusinessProfile) -> str:
     )
 
 
-def not_a_person(profile: BusinessProfile) -> str:
+def not_a_person(profile: BusinessProfile, asked_if_machine: bool = False) -> str:
+    """The truth about who is answering: "are you a person?" is a no, "are you a bot?" a yes."""
+    answer = "Yes" if asked_if_machine else "No"
     return (
-        f"No — I'm the virtual assistant of {profile.name}, an AI, not a person. I can book a visit, check on an "
+        f"{answer} — I'm the virtual assistant of {profile.name}, an AI, not a person. I can book a visit, check on an "
         "appointment or a technician, and look up your bill or service history. If you'd rather talk to "
         "someone, just say so and I'll get a person on our team to follow up."
     )
