@@ -164,7 +164,8 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 # a greeting, and a request for the visit before the problem ("hi, I'd like to book a furnace tune-up")
 _LEAD_IN = re.compile(
     r"^\s*((hi|hello|hey|good (morning|afternoon|evening))( there)?\b[\s,!.-]*)?"
-    r"((ok|okay|so|well|yes|yeah)\b[\s,]*)?((i|we)('d| would| want| need)( like)?\s+to\s+(book|schedule|set up)"
+    r"((ok|okay|so|well|yes|yeah)\b[\s,]*)?((i'?m|i am|we'?re|we are) (a )?new( customers?)?( here| to you)?\b[\s,.!-]*)?"
+    r"((i|we)('d| would| want| need)( like)?\s+to\s+(book|schedule|set up)"
     r"(\s+(a|an|my|our|the))?\s+)?",
     re.I,
 )
