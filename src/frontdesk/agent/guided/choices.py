@@ -256,6 +256,7 @@ _NOTE_ASK = re.compile(r"^\W*(?:(?:hi|hello|hey|ok|okay|also|and|so|yes|sure)\W+
 # "move it to Friday and let the tech know the gate code is 4321": the note is what follows the ask
 _NOTE_ASK_INSIDE = re.compile(r"(?:,\s*|\s+)(?:and\s+(?:also\s+)?|also\s+)?" + _ASK_TO_NOTE, re.I)
 _OTHER_CHANGE = ("reschedule", "cancel", "book")
+_JOINED = re.compile(r"^(?:(?:and|also|oh|so|plus|ok|okay)\b[\s,]*)+", re.I)
 
 
 def note_text(m: Memory) -> str | None:
@@ -284,6 +285,7 @@ def note_text(m: Memory) -> str | None:
                     continue  # "can you move my appointment to Friday?" is not part of the note
                 sentence = _NOTE_ASK.sub("", raw.strip(" ,-")).strip(" ,-")
             sentence = sentence.rstrip("?").rstrip()  # "can you tell the tech the code is 4321?"
+            sentence = _JOINED.sub("", sentence)  # "and can he bring a ladder": the request, without "and"
             if len(sentence.split()) >= 2 and not _NOTE_ASK.fullmatch(raw.strip()):
                 kept.append(sentence[:1].upper() + sentence[1:])
         if kept:

@@ -466,6 +466,8 @@ def when(text: str, now: datetime) -> When | None:
     bound = _BOUND.search(text)
     if found is not None and found.at is not None and bound is not None:
         found.bound = "after" if bound.group(1) else "before"
+        if found.bound == "before":  # "before noon" is the morning; "before 3" any window ending by then
+            found.part = "morning" if found.at <= time(12) else "any"
     return found
 
 
@@ -512,6 +514,16 @@ def _when(text: str, now: datetime) -> When | None:
         )  # the same weekday as today: next week's
         if len(days) > 1:  # "Thursday or Friday": both, and the days between
             return When(days[0], days[-1], at, part, text[named[0].start() : named[-1].end()])
+        bound = _DAY_BOUND.search(text[: weekday.start()])
+        if bound is not None and at is None:  # "earlier than Wednesday", "any day after Tuesday"
+            word, day = bound.group(1).lower(), days[0]
+            said = text[bound.start(1) : weekday.end()]
+            if word == "by":
+                return When(now.date(), day, None, part, said)
+            if word in ("after", "later than"):
+                return When(day + timedelta(days=1), day + timedelta(days=7), None, part, said)
+            if day > now.date():
+                return When(now.date(), day - timedelta(days=1), None, part, said)
         return _on(days[0], at, part, weekday.group(0))
     settings = {
         "RELATIVE_BASE": now.replace(tzinfo=None),
@@ -552,6 +564,12 @@ _NAMES_A_DAY = re.compile(rf"\b(today|tomorrow|tonight|weekend|{MONTHS})[a-z]*\b
 def _clock_text(text: str) -> str:
     found = _CLOCK.search(text)
     return found.group(0) if found else text
+
+
+# a weekday as a bound: "earlier than Wednesday", "before Friday", "by Thursday", "after Tuesday"
+_DAY_BOUND = re.compile(
+    r"\b(earlier than|sooner than|before|ahead of|by|later than|after)\s+(?:this\s+|next\s+|the\s+)?$", re.I
+)
 
 
 def _on(day: date | None, at: time | None, part: PartOfDay, raw: str) -> When:

@@ -92,6 +92,12 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             3.5,
         ),
         (r"\b(gate code|lock ?box|door code|side door|back door|park (in|on)|beware of|the dog)\b", 1.5),
+        # "can he bring a ladder?", "could the plumber call when he's close" ("will they call?" asks what they do)
+        (
+            r"\b(can|could|please have|have)\s+(he|she|they|the (tech|technician|plumber|electrician|guy))\s+"
+            r"(please\s+)?(bring|use|call|text|knock|ring|wear|park)\b",
+            3.5,
+        ),
     ],
     "status": [
         (r"\b(status|update)\b", 2.0),

@@ -259,14 +259,14 @@ def move_windows(
     until: str | None = None,
     current: str | None = None,
 ) -> str:
-    """The windows a visit can move to; ``current``, its window now, is said first when no day was asked."""
-    now = f"Your visit is {current} now. " if current else ""
-    lead = "Here are the openings I have then:" if asked else f"{now}Here are the next openings:"
+    """The windows a visit can move to, after ``current``, its window now."""
+    lead = "Here are the openings I have then:" if asked else "Here are the next openings:"
     if missed:
         lead = "I don't have openings on the day you asked for. Here's what I do have:"
     if until:
         lead = _last_bookable(until) + ":"
-    return f"{lead}\n{bullet_list(windows)}\n\nWhich one should I move your visit to?"
+    now = f"Your visit is {current} now. " if current else ""
+    return f"{now}{lead}\n{bullet_list(windows)}\n\nWhich one should I move your visit to?"
 
 
 def pick_again(windows: Sequence[dict[str, Any]]) -> str:
