@@ -517,13 +517,13 @@ def _when(text: str, now: datetime) -> When | None:
         bound = _DAY_BOUND.search(text[: weekday.start()])
         if bound is not None and at is None:  # "earlier than Wednesday", "any day after Tuesday"
             word, day = bound.group(1).lower(), days[0]
-            said = text[bound.start(1) : weekday.end()]
+            span = text[bound.start(1) : weekday.end()]
             if word == "by":
-                return When(now.date(), day, None, part, said)
+                return When(now.date(), day, None, part, span)
             if word in ("after", "later than"):
-                return When(day + timedelta(days=1), day + timedelta(days=7), None, part, said)
+                return When(day + timedelta(days=1), day + timedelta(days=7), None, part, span)
             if day > now.date():
-                return When(now.date(), day - timedelta(days=1), None, part, said)
+                return When(now.date(), day - timedelta(days=1), None, part, span)
         return _on(days[0], at, part, weekday.group(0))
     settings = {
         "RELATIVE_BASE": now.replace(tzinfo=None),
