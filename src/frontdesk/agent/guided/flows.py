@@ -339,6 +339,8 @@ class Flows:
         done = m.done("createAppointment")
         if done is not None:
             return Say(replies.booked(done.data, self._address(m)))
+        if urgent is None and m.customer_id is None and self._not_our_work(m):
+            return Say(replies.out_of_scope(self.profile))  # "my garage door opener is broken"
         identity = self.identify(m, "book")
         if isinstance(identity, Call | Say):
             return self._urgent_lead(m, urgent, identity)
@@ -513,6 +515,17 @@ class Flows:
         if outcome is not None and outcome.ok:
             return Say(replies.booked(outcome.data, self._address(m)))
         return self.propose(m, "createAppointment", booking, "Shall I book it?")
+
+    def _not_our_work(self, m: Memory) -> bool:
+        """The visit asked for is for something none of the business's trades works on (a garage door, a
+        fridge) and nothing said names one of its job types."""
+        texts = " ".join(m.goal_texts)
+        if not _OTHER_TRADES.search(texts) or _OUR_PARTS.search(texts):
+            return False  # "a gas line for the oven", "wiring for the garage door opener": ours after all
+        return not any(
+            jobtypes.rank(text, self.profile) or jobtypes.of_trade(text, self.profile)
+            for text in m.goal_texts
+        )
 
     def _unmatched_technician(self, m: Memory) -> str | None:
         """Why the technician asked for is not offered: nobody (or several) by that name, or no opening of
@@ -1001,6 +1014,17 @@ _SEND_COPY = re.compile(
     r"\b(e-?mail|send|text|mail|forward)\b.{0,25}\b(invoice|bill|receipt|statement)s?\b", re.I
 )
 _RETRY = re.compile(r"\b(try (it |that )?again|retry|one more time|another go)\b", re.I)
+# Work of other trades that customers of heating, cooling, plumbing and electrical companies ask for
+_OTHER_TRADES = re.compile(
+    r"\b(garage doors?|garage door opener|roofs?|roofing|gutters?|shingles?|(clothes )?dryers?|washing machines?|"
+    r"washers?|fridges?|refrigerators?|freezers?|ovens?|microwaves?|windows?|pests?|termites?|mice|rats|lawns?|"
+    r"sprinklers?|pools?|hot tubs?|chimneys?|carpets?|paint(ing)?|drywall|fences?|driveways?|appliances?|"
+    r"locks?|locksmith)\b",
+    re.I,
+)
+_OUR_PARTS = re.compile(
+    r"\b(gas|wir(e|es|ing)|circuit|plug|lines?|water|vent|duct|heat(er|ing)?|cool(ing)?)\b", re.I
+)
 _MEMBERSHIP = re.compile(r"\b(member|membership|maintenance plan|service plan|comfort club)\b", re.I)
 
 

@@ -244,7 +244,7 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
         (
             r"\b(furnace|ac|a/c|air conditioner|heat pump|water heaters?|toilets?|sinks?|drains?|faucets?|pipes?|"
             r"outlets?|breakers?|panel|thermostat|hvac|disposal|dishwasher|sump pump|boiler|water softener|"
-            r"ceiling fans?|light fixtures?|switch|switches|gfci|ducts?|basement)\b",
+            r"ceiling fans?|light fixtures?|switch|switches|gfci|ducts?|basement|gas lines?|water lines?)\b",
             0.8,
         ),
         (r"\b(tune[- ]?up|maintenance)\b", 1.5),
