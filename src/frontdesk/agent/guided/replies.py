@@ -584,6 +584,6 @@ def we_do(service: str, job_type: str, offer: str) -> str:
 
 def out_of_scope(profile: BusinessProfile) -> str:
     return (
-        f"That's outside what I can help with here — I'm the receptionist for {profile.name}'s heating, "
-        "cooling, plumbing and electrical services. Is there something along those lines I can do for you?"
+        f"That's outside what I can help with here — I'm the receptionist for {profile.name}, for heating, "
+        "cooling, plumbing and electrical work. Is there something along those lines I can do for you?"
     )
