@@ -133,6 +133,8 @@ class Flows:
         )
         declined = [g for g, offer in RESUME_OFFERS.items() if t.previous_reply.endswith(offer)]
         if declined and bare and m.latest.answer == "no":
+            if m.reading.has("goodbye"):  # "no thanks, bye"
+                return Say(replies.goodbye(self.profile))
             return Say(replies.left_as_is(declined[0]))  # "…shall we get back to moving your visit?" — "no"
         if _offered_callback(m) and bare and m.latest.answer == "yes":
             return self.handoff(m, "callback_requested")  # "…can still call you back" — "yes please"
