@@ -170,10 +170,10 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
     for index, text in enumerate(transcript.customer):
         found = _extract(text, day, now)
         reading = intents.read(text)
-        asked = [said for turn, said in transcript.replies if turn == index - 1]
+        offered = [said for turn, said in transcript.replies if turn == index - 1]  # the reply it answers
         if found.names:
             memory.name = found.names[0]
-        elif memory.name and " " not in memory.name and asked and "full name" in asked[-1]:
+        elif memory.name and " " not in memory.name and offered and "full name" in offered[-1]:
             family = ex.surname(text)  # "I'm Donna" … "your full name?" … "Weaver"
             if family is not None and family.lower() != memory.name.lower():
                 memory.name = f"{memory.name} {family}"
@@ -208,19 +208,14 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             # "my drain is clogged, can you come Tuesday? how much is it?": the visit is the task, the
             # price a question beside it
             tasks = [task for task in tasks if task[0] != "question"]
-        if (
-            tasks
-            and tasks[0][0] == "book"
-            and tasks[0][1] < 2.0
-            and dict(tasks).get("question", 0.0) >= tasks[0][1]
-        ):
+        weak_visit = bool(tasks) and tasks[0][0] == "book" and tasks[0][1] < 2.0
+        if weak_visit and dict(tasks).get("question", 0.0) >= tasks[0][1]:
             tasks = [
                 task for task in tasks if task[0] != "book"
             ]  # "what does a tune-up cost?" asks, not books
         top = tasks[0][0] if tasks else reading.top
         strong = bool(tasks) and tasks[0][1] >= 2.0
         emergency = _detect(text, profile)
-        offered = [said for turn, said in transcript.replies if turn == index - 1]
         left = memory.left
         if (
             left is not None
