@@ -690,7 +690,11 @@ class Flows:
         """The summary read back last turn, read back again when the message only asked a question (its
         yes then still counts)."""
         t = m.transcript
-        if m.latest.answer != "unclear" or m.latest.when or m.latest.address or choices.names_one(t.latest):
+        # "actually wait, how much will it cost?" hesitates; it neither agrees nor refuses
+        hesitant = m.latest.answer == "no" and intents.is_question(t.latest) and not _REFUSED.search(t.latest)
+        if (m.latest.answer != "unclear" and not hesitant) or m.latest.when or m.latest.address:
+            return None
+        if choices.names_one(t.latest):
             return None
         shown = t.previous_reply
         for tool in WRITES:
@@ -1026,6 +1030,9 @@ _OTHER_TRADES = re.compile(
 )
 _OUR_PARTS = re.compile(
     r"\b(gas|wir(e|es|ing)|circuit|plug|lines?|water|vent|duct|heat(er|ing)?|cool(ing)?)\b", re.I
+)
+_REFUSED = re.compile(
+    r"\b(no|nope|nah|don'?t|do not|cancel|stop|instead|change|different|rather|never mind)\b", re.I
 )
 _MEMBERSHIP = re.compile(r"\b(member|membership|maintenance plan|service plan|comfort club)\b", re.I)
 
