@@ -731,7 +731,8 @@ class Flows:
         the task was answered in an earlier turn already."""
         if goal not in LOOKUPS or _told_before(m, [tool for tools in LOOKUPS.values() for tool in tools]):
             return []
-        return [task for task in _asked(m, LOOKUPS) if task != goal]
+        # "when's my next appointment": the visit's status; "next appointment" alone is no history asked for
+        return [task for task in _asked(m, LOOKUPS, min_score=2.0) if task != goal]
 
     def _account_read(self, m: Memory, goal: str) -> Step:
         if goal == "billing":
@@ -1085,7 +1086,7 @@ def _done(outcome: ToolOutcome) -> str:
             "see it."
         )
     if outcome.tool == "cancelAppointment":
-        return f"Your visit is cancelled.\n{describe(outcome.data)}"
+        return f"Your visit is canceled.\n{describe(outcome.data)}"
     return f"Done — your visit is moved.\n{describe(outcome.data)}"
 
 
