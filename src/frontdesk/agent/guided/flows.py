@@ -782,7 +782,8 @@ class Flows:
             # "when is that one due?" asks about the one unpaid invoice; "my last invoice" the newest
             pick = (
                 unpaid[0]
-                if len(unpaid) == 1 and re.search(r"\b(due|owe|unpaid|that one)\b", latest)
+                if len(unpaid) == 1
+                and re.search(r"\b(due|owe|unpaid|that one|high|much|expensive|for)\b", latest)
                 else None
             )
             pick = pick or (listed[0] if listed else None)
@@ -1013,7 +1014,9 @@ _INVOICE_NUMBER = re.compile(r"\binvoice\s*(?:number|no\.?|#)?\s*:?\s*#?\s*(\d{4
 # "what was on my last invoice?", "can I see the details", "when is it due?": one invoice, in detail
 _INVOICE_DETAIL = re.compile(
     r"\b(what was (on|in)|what'?s on|details?|items?|itemi[sz]ed|breakdown|line items?|what (did|was) i (pay|paying|"
-    r"charged|billed) for|copy of|when is (it|that|that one|this) due|due date|when('?s| is) .{0,20}due)\b",
+    r"charged|billed) for|copy of|when is (it|that|that one|this) due|due date|when('?s| is) .{0,20}due|"
+    r"why (is|was) (it|that|this|my bill|the bill|my balance|the balance) so (high|much|expensive)|"
+    r"why do i owe|what('?s| is| was) (it|that|this) for)\b",
     re.I,
 )
 _WORDS = re.compile(r"[A-Za-z]{2,}")

@@ -367,11 +367,12 @@ def safety(instructions: str, escalation: dict[str, Any] | None, profile: Busine
 
 
 _WATER_AND_POWER = re.compile(r"\b(panel|outlet|outlets|breaker|electric\w*|wires?|wiring)\b", re.I)
+_WATER = re.compile(r"\b(water|leak\w*|flood\w*|wet|pipes?|dripping|pouring|overflow\w*)\b", re.I)
 
 
 def urgent_intro(instructions: str, said: str = "", escalation: dict[str, Any] | None = None) -> str:
     text = f"I'm sorry you're dealing with that — let's get someone out quickly. In the meantime: {instructions.strip()}"
-    if _WATER_AND_POWER.search(said):
+    if _WATER_AND_POWER.search(said) and _WATER.search(said):  # water near electricity, not a warm breaker
         text += (
             " Keep away from water near the electrical panel or outlets and don't touch anything electrical; "
             "if water has reached them, leave that area and call 911."
