@@ -86,7 +86,11 @@ def pick(m: Memory, windows: list[dict[str, Any]]) -> dict[str, Any] | None:
     numbered = _NUMBERED.match(text)
     if numbered:
         index = int(numbered.group(1)) - 1
-        return windows[index] if index < len(windows) else None
+        if index < len(windows):
+            return windows[index]
+        # "8" with four windows offered: no eighth option, so the hour (8 AM; a 1–6 is the afternoon)
+        hour = index + 1 if index + 1 >= 7 else index + 13
+        return next((w for w in windows if (start := _start(w)) is not None and start.hour == hour), None)
     text = _FIRST_TIME.sub(" ", text)  # "yes, first time" says they are new, not which window
     for word, index in _ORDINALS.items():
         if re.search(rf"\b{word}\b", text) and (
