@@ -343,6 +343,10 @@ class Flows:
             return Say(replies.booked(done.data, self._address(m)))
         if urgent is None and m.customer_id is None and self._not_our_work(m):
             return Say(replies.out_of_scope(self.profile))  # "my garage door opener is broken"
+        if urgent is None and m.customer_id is None:
+            preview = self._availability(m)
+            if preview is not None:
+                return preview
         identity = self.identify(m, "book")
         if isinstance(identity, Call | Say):
             return self._urgent_lead(m, urgent, identity)
@@ -464,18 +468,7 @@ class Flows:
     def schedule(
         self, m: Memory, customer_id: int, job_type: str, urgent: bool, place: dict[str, Any] | None = None
     ) -> Step:
-        args: dict[str, Any] = {"jobType": job_type}
-        days = choices.days(m)
-        if days and not urgent:
-            args["preferredDays"] = days
-        part = m.when.part if m.when is not None else "any"
-        if part in ("morning", "afternoon") and not urgent:
-            args["timeOfDay"] = part
-        if m.when is not None and m.when.at is not None and m.when.bound == "at" and not urgent:
-            args["time"] = m.when.at.strftime("%H:%M")  # "4pm works": each day's window at 4
-        unmatched = self._unmatched_technician(m)
-        if m.technician and not urgent and unmatched is None:
-            args["technician"] = m.technician  # "can I get Brian Walsh again?": his windows
+        args, unmatched = self._slot_args(m, job_type, urgent)
         slots = self._slots_for(m, args)
         if slots is None:
             return Call("getAvailableTimeSlots", args)
@@ -528,6 +521,45 @@ class Flows:
             jobtypes.rank(text, self.profile) or jobtypes.of_trade(text, self.profile)
             for text in m.goal_texts
         )
+
+    def _slot_args(self, m: Memory, job_type: str, urgent: bool) -> tuple[dict[str, Any], str | None]:
+        """What to ask the slot tool for the visit, and why a technician asked for is left out (if one is)."""
+        args: dict[str, Any] = {"jobType": job_type}
+        days = choices.days(m)
+        if days and not urgent:
+            args["preferredDays"] = days
+        part = m.when.part if m.when is not None else "any"
+        if part in ("morning", "afternoon") and not urgent:
+            args["timeOfDay"] = part
+        if m.when is not None and m.when.at is not None and m.when.bound == "at" and not urgent:
+            args["time"] = m.when.at.strftime("%H:%M")  # "4pm works": each day's window at 4
+        unmatched = self._unmatched_technician(m)
+        if m.technician and not urgent and unmatched is None:
+            args["technician"] = m.technician  # "can I get Brian Walsh again?": his windows
+        return args, unmatched
+
+    def _availability(self, m: Memory) -> Step | None:
+        """ "How long is the wait for an electrician?" before the customer is known: the openings (the slot
+        tool needs no account), then who they are, to book one."""
+        if "getAvailableTimeSlots" not in self.tools or not _AVAILABILITY.search(
+            intents.normalise(m.transcript.latest)
+        ):
+            return None
+        said = " ".join(m.goal_texts)
+        job_type = jobtypes.best(said, self.profile) or next(
+            iter(jobtypes.of_trade(said, self.profile)), None
+        )
+        if job_type is None:
+            return None
+        args, _ = self._slot_args(m, job_type, urgent=False)
+        slots = self._slots_for(m, args)
+        if slots is None:
+            return Call("getAvailableTimeSlots", args)
+        windows = [str(w.get("window")) for w in slots.data.get("windows") or [] if w.get("window")]
+        if not slots.ok or not windows:
+            return None
+        ask = replies.ask_identity(bool(m.name), bool(m.phone), "book", (), m.new_customer_said)
+        return Say(f"{replies.soonest(job_type, windows)}\n\n{ask}")
 
     def _unmatched_technician(self, m: Memory) -> str | None:
         """Why the technician asked for is not offered: nobody (or several) by that name, or no opening of
@@ -1035,6 +1067,7 @@ _OTHER_TRADES = re.compile(
 _OUR_PARTS = re.compile(
     r"\b(gas|wir(e|es|ing)|circuit|plug|lines?|water|vent|duct|heat(er|ing)?|cool(ing)?)\b", re.I
 )
+_AVAILABILITY = re.compile(intents.AVAILABILITY, re.I)
 _REFUSED = re.compile(
     r"\b(no|nope|nah|don'?t|do not|cancel|stop|instead|change|different|rather|never mind)\b", re.I
 )

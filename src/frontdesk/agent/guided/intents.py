@@ -27,6 +27,14 @@ Intent = Literal[
     "goodbye",
 ]
 
+# A question about how soon a visit could be: answered with the openings, before the customer is known.
+AVAILABILITY = (
+    r"\bhow long (is|'s) the wait\b|\bhow long (would|will|do) (i|we) (have to )?wait\b|\bhow soon (can|could|would)\b|"
+    r"(?<!\bmy )(?<!\bour )\b(next|earliest|soonest|first) (available|availability|opening|slot)s?\b|"
+    r"\b(your|the) (earliest|soonest|first) (appointment|visit)s?\b|\bany (openings|availability|slots)\b|"
+    r"\bwhat('?s| is| do you have for)? (your )?availability\b"
+)
+
 # Each pattern scores its intent; a stronger, more specific phrase weighs more. Words are matched whole,
 # with common misspellings of the words customers type most.
 _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
@@ -248,6 +256,8 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             0.8,
         ),
         (r"\b(tune[- ]?up|maintenance)\b", 1.5),
+        # "how long is the wait for an electrician?", "what's your next availability?": when a visit could be
+        (AVAILABILITY, 4.0),
         # "can I get Brian again for my next service?"
         (
             r"\b(get|have|request|send)\s+\w+(\s+\w+)?\s+(again|back)\b|\bfor (my|our) next (service|visit|"
@@ -453,9 +463,14 @@ def read(text: str) -> Reading:
     return Reading(tuple(i for _, _, i in scored), tuple(s for s, _, _ in scored))
 
 
+_ASKS_AVAILABILITY = re.compile(AVAILABILITY, re.I)
+
+
 def _resolve(scored: list[tuple[float, int, Intent]], text: str) -> list[tuple[float, int, Intent]]:
     """Settle overlaps: rescheduling or cancelling an appointment is not a new booking."""
     found = {intent for _, _, intent in scored}
+    if _ASKS_AVAILABILITY.search(text):  # "how long is the wait for an electrician?": a visit's openings
+        scored = [(s * 0.5 if i == "status" else s, o, i) for s, o, i in scored if i != "question"]
     if found & {"reschedule", "cancel"}:
         scored = [(s * 0.3 if i == "book" else s, o, i) for s, o, i in scored]
     if (

@@ -318,6 +318,11 @@ def not_confirmed() -> str:
     return "No problem — I haven't changed anything. What would you like to do instead?"
 
 
+def soonest(job_type: str, windows: Sequence[str]) -> str:
+    """How soon a visit could be, told before the customer is known."""
+    return f"The soonest openings I have for {job_type} are:\n{bullet_list(windows)}"
+
+
 def technician_note(found: str | None, unmatched: str | None) -> str:
     """Said before the windows when the customer asked for a technician by name."""
     if found:
