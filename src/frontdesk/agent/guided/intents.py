@@ -256,6 +256,13 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             0.8,
         ),
         (r"\b(tune[- ]?up|maintenance)\b", 1.5),
+        # "the problem is back", "you didn't fix it": a return visit
+        (
+            r"\b(problem|issue|leak|noise)('s| is| has)? (came |come )?back\b|\bit('s| is| came| has come) back\b(?! to)|\bsame (problem|issue|thing) (again|as before)\b|"
+            r"\b(didn'?t|did not|never) (get )?(fix|fixed|repair|solve)\b|\b(doing it|happening|broken|leaking) again\b|"
+            r"\bstill (not working|broken|leaking|doesn'?t work|isn'?t working|won'?t)\b",
+            3.0,
+        ),
         # "how long is the wait for an electrician?", "what's your next availability?": when a visit could be
         (AVAILABILITY, 4.0),
         # "can I get Brian again for my next service?"
