@@ -477,7 +477,7 @@ def clarify(profile: BusinessProfile) -> str:
 
 _STOP = {"the", "a", "an", "is", "are", "do", "does", "you", "your", "i", "my", "me", "what", "how", "much",
          "of", "for", "to", "in", "on", "it", "can", "we", "our", "any", "have", "has", "and", "or", "with",
-         "there", "this", "that", "be", "will", "would"}  # fmt: skip
+         "there", "this", "that", "be", "will", "would", "offer", "offers", "provide", "get", "give", "guys"}  # fmt: skip
 _PRICE = re.compile(r"\b(how much|price|prices|cost|costs|charge|fee|fees|rate|rates)\b", re.I)
 
 
@@ -549,7 +549,9 @@ def knowledge(
         topic = len(terms & _terms(heading))  # the heading names the topic: it counts, and breaks ties
         best = max((_fit(f"{heading} {p}", terms, price) for p in pieces), default=0.0) + 0.25 * topic
         scored.append((-best, order, passage, pieces))
-    _, _, chosen, pieces = min(scored, key=lambda item: (item[0], item[1]))
+    best_score, _, chosen, pieces = min(scored, key=lambda item: (item[0], item[1]))
+    if terms and best_score >= 0:  # "discounts for seniors?": not one word of it in what was found
+        return knowledge([], profile, closing=closing)
     text = str(chosen.get("text", "")).strip()
     wanted = _ANSWER_KIND.get("long" if _HOW_LONG.search(question) else "price" if price else "")
     if wanted is not None and not wanted.search(text):  # "how long does a tune-up take?" and no duration
