@@ -8,7 +8,9 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from frontdesk.capabilities.accounts import Accounts
 from frontdesk.capabilities.capture import capture_exchange
+from frontdesk.capabilities.reference import ReferenceCache
 from frontdesk.capabilities.state import GuardState
 from frontdesk.capabilities.tool import ToolContext
 from frontdesk.clock import FrozenClock
@@ -79,5 +81,37 @@ def make_ctx(
 ) -> Callable[[GuardState], ToolContext]:
     def make(state: GuardState, reference: object = None) -> ToolContext:
         return ToolContext(client=st_client, profile=profile, clock=clock, state=state, reference=reference)
+
+    return make
+
+
+@pytest.fixture
+def reference(st_client: ServiceTitanClient) -> ReferenceCache:
+    return ReferenceCache(st_client)
+
+
+@pytest.fixture
+def accounts() -> Accounts | None:
+    """The account cache conversations share; none unless a module gives one."""
+    return None
+
+
+@pytest.fixture
+def conversation(
+    new_state: Callable[..., GuardState],
+    make_ctx: Callable[..., ToolContext],
+    reference: ReferenceCache,
+    accounts: Accounts | None,
+) -> Callable[..., ToolContext]:
+    """A new conversation (sharing ``reference`` and ``accounts`` with the others) in which the customer
+    wrote ``messages``."""
+
+    def make(*messages: str, **changes: object) -> ToolContext:
+        state = new_state(**changes)
+        for message in messages:
+            state.note_customer_message(message)
+        ctx = make_ctx(state, reference)
+        ctx.accounts = accounts
+        return ctx
 
     return make

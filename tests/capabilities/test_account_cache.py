@@ -16,9 +16,7 @@ import pytest
 from frontdesk.capabilities.accounts import AccountCache, KeptAccount
 from frontdesk.capabilities.pack.booking import CreateCustomer
 from frontdesk.capabilities.pack.lookup import SearchCustomers
-from frontdesk.capabilities.reference import ReferenceCache
 from frontdesk.capabilities.runner import ToolRun, ToolRunner
-from frontdesk.capabilities.state import GuardState
 from frontdesk.capabilities.tool import ToolContext, ToolResult
 from frontdesk.clock import FrozenClock
 from frontdesk.servicetitan import ServiceTitanClient
@@ -39,28 +37,8 @@ def runner(runs: list[ToolRun]) -> ToolRunner:
 
 @pytest.fixture
 def accounts(clock: FrozenClock) -> AccountCache:
+    """One cache for every conversation of a test, as the receptionist shares it."""
     return AccountCache(clock)
-
-
-@pytest.fixture
-def conversation(
-    new_state: Callable[..., GuardState],
-    make_ctx: Callable[..., ToolContext],
-    st_client: ServiceTitanClient,
-    accounts: AccountCache,
-) -> Callable[..., ToolContext]:
-    """A new conversation, sharing the account cache with the others, in which the customer wrote these."""
-    reference = ReferenceCache(st_client)
-
-    def make(*messages: str) -> ToolContext:
-        state = new_state()
-        for message in messages:
-            state.note_customer_message(message)
-        ctx = make_ctx(state, reference)
-        ctx.accounts = accounts
-        return ctx
-
-    return make
 
 
 def requests(run: ToolRun) -> list[str]:

@@ -15,9 +15,7 @@ from frontdesk.capabilities.pack.billing import GetCustomerInvoices, GetInvoice
 from frontdesk.capabilities.pack.history import GetCustomerJobs, GetCustomerMemberships
 from frontdesk.capabilities.pack.lookup import SearchCustomers
 from frontdesk.capabilities.pack.status import GetJobStatus, GetTechnicianLocation
-from frontdesk.capabilities.reference import ReferenceCache
 from frontdesk.capabilities.runner import ToolRun, ToolRunner
-from frontdesk.capabilities.state import GuardState
 from frontdesk.capabilities.tool import ToolContext, ToolResult
 from frontdesk.sandbox.api.jpm.lifecycle import sync_job
 from frontdesk.sandbox.app import Sandbox
@@ -50,28 +48,6 @@ def tools() -> list[Any]:
 @pytest.fixture
 def runner() -> ToolRunner:
     return ToolRunner(tools(), secret=b"test")
-
-
-@pytest.fixture
-def reference(st_client: ServiceTitanClient) -> ReferenceCache:
-    return ReferenceCache(st_client)
-
-
-@pytest.fixture
-def conversation(
-    new_state: Callable[..., GuardState],
-    make_ctx: Callable[..., ToolContext],
-    reference: ReferenceCache,
-) -> Callable[..., ToolContext]:
-    """A conversation in which the customer wrote ``messages``."""
-
-    def make(*messages: str, **changes: object) -> ToolContext:
-        state = new_state(**changes)
-        for message in messages:
-            state.note_customer_message(message)
-        return make_ctx(state, reference)
-
-    return make
 
 
 @pytest.fixture
