@@ -187,6 +187,7 @@ class Extracted:
     answer: Answer = "unclear"
     correction: bool = False
     locality: Address | None = None  # "Springfield, IL 62704" typed after the street, with no street
+    technician: str | None = None  # a technician asked for by name ("can I get Brian Walsh again?")
 
 
 def phones(text: str) -> list[str]:
@@ -697,4 +698,5 @@ def extract(text: str, now: datetime) -> Extracted:
         answer=classify(text),
         correction=bool(_CORRECTION.search(text)),
         locality=locality(without_phones) if place is None or not place.complete else None,
+        technician=technician_asked_for(text),
     )

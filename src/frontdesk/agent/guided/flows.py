@@ -62,36 +62,32 @@ class Flows:
 
     def decide(self, m: Memory) -> Step:
         step = self._decide(m)
+        if not isinstance(step, Say):
+            return step
         left = self._left(m)
-        if isinstance(step, Say) and left is not None and step.text.endswith(replies.ANYTHING_ELSE):
+        if left is not None and step.text.endswith(replies.ANYTHING_ELSE):
             # the task asked for on the way is done: offer to go back to the one it interrupted
             return Say(step.text.removesuffix(replies.ANYTHING_ELSE) + f"\n\n{RESUME_OFFERS[left]}")
         said = [text for turn, text in m.transcript.replies if turn < m.transcript.turn]
-        if isinstance(step, Say) and len(said) >= 2 and all(s.endswith(step.text) for s in said[-2:]):
+        if len(said) >= 2 and all(s.endswith(step.text) for s in said[-2:]):
             return self.handoff(m, "repeated_failure")  # asked the same thing twice already
-        asked = m.asks_question or intents.is_question(m.transcript.latest)
-        if (
-            isinstance(step, Say)
-            and said
-            and said[-1].endswith(step.text)
-            and asked
-            and step.text.endswith(replies.ANYTHING_ELSE)
-            and not any(intent in TASKS for intent in m.reading.intents)
-        ):
-            # the task is done and told; a question that asks for no task ("do I have to be there the
-            # whole time?") is for the documents, not a second telling of the same news
-            return self.question(m)
-        if isinstance(step, Say) and said and said[-1].endswith(step.text) and not asked:
-            # the same words twice in a row read like a machine stuck in a loop (unless a new question
-            # has the same answer)
-            if m.latest.answer == "yes" and re.search(r"\bwhich\b[^.?!]*\?", step.text, re.I):  # "which one?"
-                return Say(f"Sorry, which one do you mean? {step.text}")
-            if m.latest.names or m.latest.emails or m.latest.address or m.latest.zip_code:
-                return Say(f"Thanks, I've noted that. {step.text}")  # a detail given, the question still open
-            if jobtypes.rank(m.transcript.latest, self.profile) or m.reading.has("book"):
-                return Say(f"Got it. {step.text}")  # "my sink is leaking" while asked who they are
-            return Say(f"Sorry, I didn't quite follow. {step.text}")
-        return step
+        if not (said and said[-1].endswith(step.text)):
+            return step
+        # the same words as the reply before
+        if m.asks_question or intents.is_question(m.transcript.latest):
+            if step.text.endswith(replies.ANYTHING_ELSE) and not any(i in TASKS for i in m.reading.intents):
+                # the task is done and told; a question that asks for no task ("do I have to be there the
+                # whole time?") is for the documents, not a second telling of the same news
+                return self.question(m)
+            return step  # a new question with the same answer
+        # twice in a row reads like a machine stuck in a loop
+        if m.latest.answer == "yes" and re.search(r"\bwhich\b[^.?!]*\?", step.text, re.I):  # "which one?"
+            return Say(f"Sorry, which one do you mean? {step.text}")
+        if m.latest.names or m.latest.emails or m.latest.address or m.latest.zip_code:
+            return Say(f"Thanks, I've noted that. {step.text}")  # a detail given, the question still open
+        if jobtypes.rank(m.transcript.latest, self.profile) or m.reading.has("book"):
+            return Say(f"Got it. {step.text}")  # "my sink is leaking" while asked who they are
+        return Say(f"Sorry, I didn't quite follow. {step.text}")
 
     def _left(self, m: Memory) -> str | None:
         """A booking or change the customer left for another task, not made since."""
@@ -468,7 +464,7 @@ class Flows:
     def schedule(
         self, m: Memory, customer_id: int, job_type: str, urgent: bool, place: dict[str, Any] | None = None
     ) -> Step:
-        args, unmatched = self._slot_args(m, job_type, urgent)
+        args, unmatched = self._booking_slot_args(m, job_type, urgent)
         slots = self._slots_for(m, args)
         if slots is None:
             return Call("getAvailableTimeSlots", args)
@@ -522,17 +518,25 @@ class Flows:
             for text in m.goal_texts
         )
 
-    def _slot_args(self, m: Memory, job_type: str, urgent: bool) -> tuple[dict[str, Any], str | None]:
-        """What to ask the slot tool for the visit, and why a technician asked for is left out (if one is)."""
+    @staticmethod
+    def _slot_args(m: Memory, job_type: str, days: list[str], urgent: bool = False) -> dict[str, Any]:
+        """What to ask the slot tool for: the days, the part of the day and the hour the customer wants
+        (none of them for an urgent visit, which takes the soonest)."""
         args: dict[str, Any] = {"jobType": job_type}
-        days = choices.days(m)
-        if days and not urgent:
+        if urgent:
+            return args
+        if days:
             args["preferredDays"] = days
-        part = m.when.part if m.when is not None else "any"
-        if part in ("morning", "afternoon") and not urgent:
-            args["timeOfDay"] = part
-        if m.when is not None and m.when.at is not None and m.when.bound == "at" and not urgent:
-            args["time"] = m.when.at.strftime("%H:%M")  # "4pm works": each day's window at 4
+        when = m.when
+        if when is not None and when.part in ("morning", "afternoon"):
+            args["timeOfDay"] = when.part
+        if when is not None and when.at is not None and when.bound == "at":
+            args["time"] = when.at.strftime("%H:%M")  # "4pm works": each day's window at 4
+        return args
+
+    def _booking_slot_args(self, m: Memory, job_type: str, urgent: bool) -> tuple[dict[str, Any], str | None]:
+        """The slot tool's arguments for a new visit, and why a technician asked for is left out (if one is)."""
+        args = self._slot_args(m, job_type, choices.days(m), urgent)
         unmatched = self._unmatched_technician(m)
         if m.technician and not urgent and unmatched is None:
             args["technician"] = m.technician  # "can I get Brian Walsh again?": his windows
@@ -541,9 +545,7 @@ class Flows:
     def _availability(self, m: Memory) -> Step | None:
         """ "How long is the wait for an electrician?" before the customer is known: the openings (the slot
         tool needs no account), then who they are, to book one."""
-        if "getAvailableTimeSlots" not in self.tools or not _AVAILABILITY.search(
-            intents.normalise(m.transcript.latest)
-        ):
+        if "getAvailableTimeSlots" not in self.tools or not intents.asks_availability(m.transcript.latest):
             return None
         said = " ".join(m.goal_texts)
         job_type = jobtypes.best(said, self.profile) or next(
@@ -551,7 +553,7 @@ class Flows:
         )
         if job_type is None:
             return None
-        args, _ = self._slot_args(m, job_type, urgent=False)
+        args, _ = self._booking_slot_args(m, job_type, urgent=False)
         slots = self._slots_for(m, args)
         if slots is None:
             return Call("getAvailableTimeSlots", args)
@@ -892,18 +894,11 @@ class Flows:
         if closed is not None:
             return closed
         job_type = str(status.data.get("type") or status.data.get("jobType") or "")
-        slots_args: dict[str, Any] = {"jobType": job_type}
         days = choices.days(m, since=m.goal_from)
         shifted = _shifted_day(" ".join(m.goal_texts), status.data, m.now.date())
         if shifted is not None:  # "push it back a week": from the visit's day, not from today
             days = [shifted.isoformat()]
-        if days:
-            slots_args["preferredDays"] = days
-        part = m.when.part if m.when is not None else "any"
-        if part in ("morning", "afternoon"):
-            slots_args["timeOfDay"] = part
-        if m.when is not None and m.when.at is not None and m.when.bound == "at":
-            slots_args["time"] = m.when.at.strftime("%H:%M")
+        slots_args = self._slot_args(m, job_type, days)
         slots = self._slots_for(m, slots_args)
         if slots is None:
             return Call("getAvailableTimeSlots", slots_args)
@@ -1067,7 +1062,6 @@ _OTHER_TRADES = re.compile(
 _OUR_PARTS = re.compile(
     r"\b(gas|wir(e|es|ing)|circuit|plug|lines?|water|vent|duct|heat(er|ing)?|cool(ing)?)\b", re.I
 )
-_AVAILABILITY = re.compile(intents.AVAILABILITY, re.I)
 _REFUSED = re.compile(
     r"\b(no|nope|nah|don'?t|do not|cancel|stop|instead|change|different|rather|never mind)\b", re.I
 )

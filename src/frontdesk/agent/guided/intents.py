@@ -473,6 +473,11 @@ def read(text: str) -> Reading:
 _ASKS_AVAILABILITY = re.compile(AVAILABILITY, re.I)
 
 
+def asks_availability(text: str) -> bool:
+    """ "How long is the wait for an electrician?", "any openings tomorrow?": how soon a visit could be."""
+    return bool(_ASKS_AVAILABILITY.search(normalise(text)))
+
+
 def _resolve(scored: list[tuple[float, int, Intent]], text: str) -> list[tuple[float, int, Intent]]:
     """Settle overlaps: rescheduling or cancelling an appointment is not a new booking."""
     found = {intent for _, _, intent in scored}

@@ -270,7 +270,7 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
                 and (top == "question" or intents.is_question(text))
             )
     memory.goal, memory.goal_from = goal, goal_from
-    asked_for = [ex.technician_asked_for(text) for text in memory.goal_texts]
+    asked_for = [memory.said(text).technician for text in memory.goal_texts]
     memory.technician = next((name for name in reversed(asked_for) if name), None)
     if goal in CHANGES:
         # "move it to Friday and let the tech know the gate code": once one change is made, the other

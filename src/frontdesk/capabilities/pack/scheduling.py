@@ -247,10 +247,8 @@ class GetAvailableTimeSlots(Tool):
         if isinstance(job_type, str):
             return ToolResult.error(job_type)
         when: TimeOfDay = args.get("timeOfDay", "any")
-        try:
-            at = time.fromisoformat(args["time"].zfill(5)) if args.get("time") else None
-        except ValueError:
-            return ToolResult.error(f"time must be an hour like 16:00, not {args['time']!r}")
+        # the runner has checked the pattern: "9:00" or "16:00"
+        at = time.fromisoformat(args["time"].zfill(5)) if args.get("time") else None
         technician: Technician | None = None
         if args.get("technician"):
             named = await technician_named(ctx, args["technician"])
