@@ -12,7 +12,9 @@ Measured for each client, on the same server and data, in one run:
 2. wall time to list all jobs (about 50k), both ways ServiceTitan offers: the export feed (5,000 per
    batch; Frontdesk ``jobs.export()``, servicepytan ``Endpoint.export_all``) and pages of 5,000
    (Frontdesk: the first with ``includeTotal``, the rest concurrently; servicepytan ``Endpoint.get_all``
-   with ``pageSize`` 5000, as its default of 100 would make fifty times the calls);
+   with ``pageSize`` 5000, as its default of 100 would make fifty times the calls), and beside them the
+   floor: the same bodies fetched over one token and thrown away unparsed (pages concurrently), which no
+   client that reads the jobs can beat on the same server and machine;
 3. token requests and HTTP requests of each task, read from the sandbox's ``/_sandbox/stats``;
 4. completion: the share of task 1's listings that returned exactly the right jobs while the sandbox
    answers 10% of requests (token requests included) with an injected 429 (seeded, Retry-After 1 s);
@@ -49,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pydantic_core
 
 from frontdesk.sandbox.config import (
     DEMO_APP_KEY,
@@ -155,6 +158,7 @@ class Outcome:
     http_requests: int = 0
     rate_limited: int = 0
     errors: dict[str, int] = field(default_factory=dict)
+    body_bytes: int = 0
 
     def note(self, error: BaseException) -> None:
         name = type(error).__name__
@@ -231,6 +235,53 @@ async def _frontdesk_export(base: str, rate_limit: int, concurrency: int) -> Out
 def frontdesk_all_jobs(base: str, rate_limit: int, concurrency: int, how: str) -> Outcome:
     read = _frontdesk_export if how == "export" else _frontdesk_pages
     return asyncio.run(read(base, rate_limit, concurrency))
+
+
+# --- the floor: what the server needs to hand over every job, whatever the client ------------------
+
+
+async def _bytes_only(base: str, how: str, concurrency: int) -> Outcome:
+    """Every batch or page of jobs fetched and thrown away unparsed: one token, pages concurrently.
+
+    No client that reads the jobs can finish sooner than this on the same server and machine, so
+    servicepytan's time over this one is the largest ratio any client could show in task 2.
+    """
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+        started = time.perf_counter()
+        form = {"grant_type": "client_credentials", "client_id": DEMO_CLIENT_ID}
+        form["client_secret"] = DEMO_CLIENT_SECRET
+        token = (await http.post("/connect/token", data=form)).json()["access_token"]
+        http.headers.update({"Authorization": token, "ST-App-Key": DEMO_APP_KEY})
+        root = f"/jpm/v2/tenant/{DEMO_TENANT}"
+        size = 0
+        if how == "export":
+            params: dict[str, Any] = {}
+            while True:
+                response = await http.get(f"{root}/export/jobs", params=params)
+                size += len(response.content)
+                head = pydantic_core.from_json(response.content[:512], allow_partial=True)
+                if not head.get("hasMore"):
+                    break
+                params = {"from": head["continueFrom"]}
+        else:
+            first = await http.get(f"{root}/jobs", params={"pageSize": PAGE_SIZE, "includeTotal": "true"})
+            size += len(first.content)
+            total = int(pydantic_core.from_json(first.content[:512], allow_partial=True)["totalCount"])
+            gate = asyncio.Semaphore(concurrency)
+
+            async def page(number: int) -> int:
+                async with gate:
+                    response = await http.get(f"{root}/jobs", params={"page": number, "pageSize": PAGE_SIZE})
+                    return len(response.content)
+
+            size += sum(await asyncio.gather(*(page(n) for n in range(2, -(-total // PAGE_SIZE) + 1))))
+        seconds = time.perf_counter() - started
+    return Outcome(seconds, {0: frozenset()}, body_bytes=size)
+
+
+def bytes_only(base: str, how: str, concurrency: int) -> Outcome:
+    return asyncio.run(_bytes_only(base, how, concurrency))
 
 
 def _servicepytan_conn(base: str) -> dict[str, Any]:
@@ -344,6 +395,20 @@ def timing_rows(label: str, frontdesk: Outcome, other: Outcome) -> list[Row]:
     ]
 
 
+def all_jobs_rows(label: str, frontdesk: Outcome, other: Outcome, floor: Outcome) -> list[Row]:
+    """Task 2's rows, with the floor: the same bodies fetched and not parsed, by no client at all."""
+    megabytes = floor.body_bytes / 1e6
+    return [
+        *timing_rows(label, frontdesk, other),
+        (
+            f"   floor: bodies fetched, not parsed ({megabytes:,.0f} MB), wall s",
+            f"{floor.seconds:.2f}",
+            "",
+            _ratio(other.seconds, floor.seconds, "the most any client could gain", "less (noise)"),
+        ),
+    ]
+
+
 def completion_rows(
     label: str, frontdesk: Outcome, other: Outcome, truth: dict[int, frozenset[int]]
 ) -> list[Row]:
@@ -376,7 +441,9 @@ class Run:
     rate_limit: int
     concurrency: int
     sample: list[int]
-    settle: bool = False  # wait for the rate-limit window between clients (when the limit can bind)
+    # wait for the sandbox's 1 s rate-limit window to empty before each client, so neither inherits the
+    # other's calls (Frontdesk's burst in task 1 would otherwise cost servicepytan 429s)
+    settle: bool = True
 
     def customers(self) -> tuple[Outcome, Outcome]:
         frontdesk = measured(
@@ -391,17 +458,23 @@ class Run:
         )
         return frontdesk, other
 
-    def all_jobs(self) -> dict[str, tuple[Outcome, Outcome]]:
-        """Every job by the export feed and by pages of 5,000, each client in turn."""
-        found: dict[str, tuple[Outcome, Outcome]] = {}
+    def all_jobs(self) -> dict[str, tuple[Outcome, Outcome, Outcome]]:
+        """Every job by the export feed and by pages of 5,000: each client in turn, then the floor."""
+        found: dict[str, tuple[Outcome, Outcome, Outcome]] = {}
         for how in ("export", "pages"):
             self.control.faults(**self._plan)
             frontdesk = measured(
-                self.control, partial(frontdesk_all_jobs, self.base, self.rate_limit, self.concurrency, how)
+                self.control,
+                partial(frontdesk_all_jobs, self.base, self.rate_limit, self.concurrency, how),
+                settle=self.settle,
             )
             self.control.faults(**self._plan)
-            other = measured(self.control, partial(servicepytan_all_jobs, self.base, how))
-            found[how] = (frontdesk, other)
+            other = measured(self.control, partial(servicepytan_all_jobs, self.base, how), settle=self.settle)
+            self.control.faults(**self._plan)
+            floor = measured(
+                self.control, partial(bytes_only, self.base, how, self.concurrency), settle=self.settle
+            )
+            found[how] = (frontdesk, other, floor)
         return found
 
     def under(self, *, error_rate: float = 0.0, latency_ms: float = 0.0) -> Run:
@@ -477,7 +550,7 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         with sandbox_server(config) as base:
-            run = Run(base, Control(base), SERVICETITAN_RATE_LIMIT, args.concurrency, sample, settle=True)
+            run = Run(base, Control(base), SERVICETITAN_RATE_LIMIT, args.concurrency, sample)
             fd_limits, sp_limits = run.under().customers()
 
     # the customers' jobs as Frontdesk listed them without faults; servicepytan's clean run must agree
@@ -487,20 +560,24 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = [("", "Frontdesk", "servicepytan", "ratio")]
     rows += timing_rows(f"1. jobs of {n:,} customers, loopback", *near_customers)
     rows += timing_rows(f"   same, {latency}", *far_customers)
-    rows += timing_rows(f"2. all {job_count:,} jobs, export feed, loopback", *near_all["export"])
-    rows += timing_rows(f"   same, {latency}", *far_all["export"])
-    rows += timing_rows(f"   pages of {PAGE_SIZE:,}, loopback", *near_all["pages"])
-    rows += timing_rows(f"   same, {latency}", *far_all["pages"])
+    rows += all_jobs_rows(f"2. all {job_count:,} jobs, export feed, loopback", *near_all["export"])
+    rows += all_jobs_rows(f"   same, {latency}", *far_all["export"])
+    rows += all_jobs_rows(f"   pages of {PAGE_SIZE:,}, loopback", *near_all["pages"])
+    rows += all_jobs_rows(f"   same, {latency}", *far_all["pages"])
     rows += completion_rows(f"4. completion, 10% injected 429s ({n:,} listings)", fd_faults, sp_faults, truth)
     rows += completion_rows("5. completion at ServiceTitan's limits", fd_limits, sp_limits, truth)
     rows.append(("   429s from the rate limit", str(fd_limits.rate_limited), str(sp_limits.rate_limited), ""))
     print_table("Frontdesk's ServiceTitanClient vs servicepytan 0.4 (same sandbox, same data)", rows)
     print(f"\nLoad average after: {_load()}")
     print("Checks:")
-    print(f"  task 1: {len(truth):,}/{n:,} listings by Frontdesk; servicepytan's differ on {disagree}")
+    print(
+        f"  task 1: {len(truth):,}/{n:,} listings by Frontdesk; servicepytan's differ on {disagree} "
+        f"(its errors: {_errors(near_customers[1])}); 429s from the rate limit, Frontdesk "
+        f"{near_customers[0].rate_limited}, servicepytan {near_customers[1].rate_limited}"
+    )
     for label, found in (("loopback", near_all), ("latency", far_all)):
         counts = ", ".join(
-            f"{how}: Frontdesk {_size(fd)}, servicepytan {_size(sp)}" for how, (fd, sp) in found.items()
+            f"{how}: Frontdesk {_size(fd)}, servicepytan {_size(sp)}" for how, (fd, sp, _) in found.items()
         )
         print(f"  task 2, {label}: jobs listed, {counts} (sandbox holds {job_count:,})")
     print(f"  servicepytan's errors, task 4: {_errors(sp_faults)}; task 5: {_errors(sp_limits)}")
