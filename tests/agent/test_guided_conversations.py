@@ -82,11 +82,20 @@ def _set_up(world: World, setup: dict[str, Any]) -> None:
 # --- the end state ------------------------------------------------------------------------------------
 
 
-def _check_booking(
-    world: World, talk: Conversation, expected: dict[str, Any], jobs: list[dict[str, Any]]
+def _check_bookings(
+    world: World,
+    talk: Conversation,
+    expected: dict[str, Any] | list[dict[str, Any]],
+    jobs: list[dict[str, Any]],
 ) -> None:
-    assert len(jobs) == 1, f"expected one new job, found {len(jobs)}"
-    job = jobs[0]
+    """``booked`` is one job, or a list of them in the order they were booked."""
+    wanted = expected if isinstance(expected, list) else [expected]
+    assert len(jobs) == len(wanted), f"expected {len(wanted)} new job(s), found {len(jobs)}"
+    for job, one in zip(jobs, wanted, strict=True):
+        _check_booking(world, talk, one, job)
+
+
+def _check_booking(world: World, talk: Conversation, expected: dict[str, Any], job: dict[str, Any]) -> None:
     if "customer" in expected:
         assert world.rows("customers", id=job["customerId"])[0]["name"] == expected["customer"]
     if "job_type" in expected:
@@ -122,7 +131,7 @@ def _check_end(
     jobs = world.new_rows("jobs", before["jobs"])
     customers = world.new_rows("customers", before["customers"])
     if "booked" in end:
-        _check_booking(world, talk, end["booked"], jobs)
+        _check_bookings(world, talk, end["booked"], jobs)
     else:
         assert jobs == [], "a job was created"
     if "new_customer" in end:

@@ -17,6 +17,8 @@ from typing import Any
 from frontdesk.agent.guided import accounts, area, choices, intents, jobtypes, replies
 from frontdesk.agent.guided.accounts import describe
 from frontdesk.agent.guided.memory import (
+    ANOTHER_VISIT,
+    MOVE_IT,
     OFFER_TO_BOOK,
     RESUMABLE,
     RESUME_OFFERS,
@@ -132,6 +134,12 @@ class Flows:
             if m.reading.has("goodbye"):  # "no thanks, bye"
                 return Say(replies.goodbye(self.profile))
             return Say(replies.left_as_is(declined[0]))  # "…shall we get back to moving your visit?" — "no"
+        if t.previous_reply.endswith(MOVE_IT) and m.latest.answer == "no" and m.latest.when is None:
+            return Say(replies.left_as_is("reschedule"))  # "…I can move it" — "no, that time is fine"
+        if t.previous_reply.endswith(ANOTHER_VISIT) and bare and m.latest.answer == "no":
+            if m.reading.has("goodbye"):
+                return Say(replies.goodbye(self.profile))
+            return Say(replies.one_visit())  # "…shall I find a time for that too?" — "no, just the one"
         if _offered_callback(m) and bare and m.latest.answer == "yes":
             return self.handoff(m, "callback_requested")  # "…can still call you back" — "yes please"
         if _offered_more(m) and bare:
@@ -250,7 +258,8 @@ class Flows:
         if outcome.status == "error":
             return Say(replies.write_error(self.profile))
         if outcome.status == "refused" and outcome.data.get("alreadyBooked"):
-            return Say(replies.already_booked(outcome.data, str(outcome.args.get("jobType") or "service")))
+            job_type = str(outcome.args.get("jobType") or "service")
+            return Say(replies.already_booked(outcome.data, job_type, MOVE_IT))
         if outcome.status in ("refused", "not_found"):
             return Say(replies.write_refused(outcome.message or "please try again."))
         return Say(replies.clarify(self.profile))
@@ -336,7 +345,12 @@ class Flows:
             )
         done = m.done("createAppointment")
         if done is not None:
-            return Say(replies.booked(done.data, self._address(m)))
+            text = replies.booked(done.data, self._address(m))
+            other = jobtypes.another_trade(m.goal_texts, str(done.data.get("jobType") or ""), self.profile)
+            if other is not None and done.turn == m.transcript.turn:
+                # "…my water heater, and also my AC is making a noise": that needs a visit of its own
+                text = text.removesuffix(replies.ANYTHING_ELSE) + replies.another_visit(other, ANOTHER_VISIT)
+            return Say(text)
         if urgent is None and m.customer_id is None and self._not_our_work(m):
             return Say(replies.out_of_scope(self.profile))  # "my garage door opener is broken"
         if urgent is None and m.customer_id is None:
@@ -360,7 +374,7 @@ class Flows:
         if isinstance(place, Say):
             return self._urgent_lead(m, urgent, place)
         job_type = urgent.trigger.job_type if urgent is not None and urgent.trigger.job_type else None
-        job_type = job_type or jobtypes.best(" ".join(m.goal_texts), self.profile)
+        job_type = job_type or jobtypes.to_book(m.goal_texts, self.profile)
         if job_type is None:
             return Say(
                 replies.ask_problem(self.profile, jobtypes.of_trade(" ".join(m.goal_texts), self.profile))
@@ -548,7 +562,7 @@ class Flows:
         if "getAvailableTimeSlots" not in self.tools or not intents.asks_availability(m.transcript.latest):
             return None
         said = " ".join(m.goal_texts)
-        job_type = jobtypes.best(said, self.profile) or next(
+        job_type = jobtypes.to_book(m.goal_texts, self.profile) or next(
             iter(jobtypes.of_trade(said, self.profile)), None
         )
         if job_type is None:

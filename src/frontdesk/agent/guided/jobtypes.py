@@ -8,6 +8,7 @@ Emergencies are decided earlier by triage; this only picks among routine job typ
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from frontdesk.agent.guided.intents import normalise
@@ -200,3 +201,53 @@ def of_trade(text: str, profile: BusinessProfile) -> list[str]:
         if words & wanted:
             found.append(guidance.job_type)
     return found
+
+
+# The trade a job type belongs to, by the words of its name.
+_TRADE_WORDS = {
+    "hvac": ("hvac", "furnace", "ac", "air", "heat", "cooling", "heating", "thermostat"),
+    "plumb": ("leak", "drain", "water", "pipe", "plumbing", "sink", "toilet", "sewer"),
+    "electric": ("electrical", "panel", "outlet", "lighting", "breaker", "wiring", "ev"),
+}
+
+
+def trade(job_type: str) -> str | None:
+    words = set(re.findall(r"[a-z]+", job_type.lower()))
+    for name, hints in _TRADE_WORDS.items():
+        if words & set(hints) or any(w.startswith(h) for w in words for h in hints if len(h) >= 5):
+            return name
+    return None
+
+
+# where one problem ends and another may begin ("…my water heater, and also my AC is making a noise")
+_APART = re.compile(r"[.;!?\n,]+|\b(?:and also|also|plus|as well as|and)\b", re.I)
+
+
+def another_trade(texts: Sequence[str], booked: str, profile: BusinessProfile) -> str | None:
+    """The customer's words for a problem of another trade than the visit booked ("…and also my AC is
+    making a noise" beside a water heater repair): work that visit's technician does not do."""
+    mine = trade(booked)
+    for text in texts:
+        for part in _APART.split(text):
+            part = part.strip(" -")
+            if len(part.split()) < 2:
+                continue
+            found = best(part, profile)
+            if found is not None and found != booked and trade(found) not in (None, mine):
+                return part
+    return None
+
+
+def to_book(texts: Sequence[str], profile: BusinessProfile) -> str | None:
+    """The job type to book for a task's messages: the best for all they say, but with problems of two
+    trades named ("my sink is clogged and the bedroom outlet stopped working") the one named first, the
+    other being offered a visit of its own afterwards."""
+    whole = best(" ".join(texts), profile)
+    if whole is None or another_trade(texts, whole, profile) is None:
+        return whole
+    for text in texts:
+        for part in _APART.split(text):
+            found = best(part, profile) if len(part.split()) >= 2 else None
+            if found is not None:
+                return found if trade(found) is not None else whole
+    return whole

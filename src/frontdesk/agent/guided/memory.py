@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from frontdesk.agent.guided import extract as ex
-from frontdesk.agent.guided import intents
+from frontdesk.agent.guided import intents, jobtypes
 from frontdesk.agent.guided.transcript import ToolOutcome, Transcript
 from frontdesk.agent.triage import Triage, detect
 from frontdesk.profile import BusinessProfile
@@ -31,6 +31,10 @@ RESUME_OFFERS = {
     "reschedule": "Shall we get back to moving your visit?",
     "cancel": "Shall we get back to canceling your visit?",
 }
+# a booking refused for the same visit booked already: the customer may want that one moved instead
+MOVE_IT = "If that time doesn't suit you, I can move it: just tell me when you'd prefer."
+# after a booking, a problem of another trade named with it ("…and also my AC is making a noise")
+ANOTHER_VISIT = "Shall I find a time for that too?"
 TASKS = ("book", "history", "status", "billing", "reschedule", "cancel", "note", "person", "question")
 
 
@@ -108,6 +112,8 @@ class Memory:
     left: tuple[str, int] | None = None  # a booking or change left for another task: (goal, goal_from)
     technician: str | None = None  # a technician the customer asked for by name, in the current task
     phone_corrected: bool = False  # the customer said the number they gave was wrong
+    # (goal_from, words): a problem named in an earlier task that the current booking is for
+    carried: tuple[int, str] | None = None
 
     def said(self, text: str) -> ex.Extracted:
         """What one of the customer's messages holds (read once per message and cached)."""
@@ -115,7 +121,10 @@ class Memory:
 
     @property
     def goal_texts(self) -> list[str]:
-        return self.transcript.customer[self.goal_from :]
+        texts = self.transcript.customer[self.goal_from :]
+        if self.carried is not None and self.carried[0] == self.goal_from:
+            return [self.carried[1], *texts]  # "…and my AC is making a noise" — "shall I…?" — "yes"
+        return texts
 
     # --- what the tools established ---------------------------------------------------------------
 
@@ -226,6 +235,31 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             if found.answer == "yes":  # "…shall we get back to moving your visit?" — "yes"
                 goal, goal_from = left
             memory.left = None
+        elif (
+            goal == "book"
+            and offered
+            and offered[-1].endswith(MOVE_IT)
+            and (found.answer == "yes" or found.when is not None or top == "reschedule")
+            and _already_booked(transcript, goal_from, index) is not None
+        ):
+            # "…job #1234 is booked already; I can move it" — "yes, make it Friday": that job, moved
+            memory.job_number = _already_booked(transcript, goal_from, index)
+            goal, goal_from = "reschedule", index
+            memory.when = found.when
+        elif goal == "book" and offered and offered[-1].endswith(ANOTHER_VISIT) and found.answer == "yes":
+            booked = _booked_kind(transcript, goal_from, index)
+            other = jobtypes.another_trade(transcript.customer[goal_from:index], booked or "", profile)
+            goal, goal_from = "book", index  # the second visit: a booking of its own
+            memory.carried = (index, other) if other else None
+            memory.when = found.when
+        elif (
+            goal == "book"
+            and top in (None, "book", "question")
+            and not intents.about_business(text)
+            and _another_kind(transcript, goal_from, index, text, profile)
+        ):
+            goal, goal_from = "book", index  # booked; "what about the AC?" is another visit
+            memory.when = found.when
         elif goal == "question" and offered and offered[-1].endswith(OFFER_TO_BOOK) and found.answer == "yes":
             goal = "book"  # "do you install EV chargers?" — "yes, we do… shall I find a time?" — "yes"
         elif emergency is not None and goal in (None, "book", "question"):
@@ -317,6 +351,38 @@ def _booking_under_way(transcript: Transcript, goal: str | None, goal_from: int,
     booked = any(o.tool == "createAppointment" and o.ok and "confirmation_id" in o.args for o in outcomes)
     started = any(o.tool in ("getAvailableTimeSlots", "createAppointment") and o.ok for o in outcomes)
     return started and not booked
+
+
+def _booked_kind(transcript: Transcript, goal_from: int, index: int) -> str | None:
+    """The job type booked in the current task before message ``index`` (or found booked already)."""
+    for o in transcript.outcomes:
+        if not (goal_from <= o.turn < index and o.tool == "createAppointment"):
+            continue
+        if o.ok and "confirmation_id" in o.args:
+            return str(o.data.get("jobType") or "") or None
+        if o.data.get("alreadyBooked"):
+            return str(o.args.get("jobType") or "") or None
+    return None
+
+
+def _already_booked(transcript: Transcript, goal_from: int, index: int) -> str | None:
+    """The number of the job a booking of the current task was refused for, as booked already."""
+    for o in reversed(transcript.outcomes):
+        if goal_from <= o.turn < index and o.tool == "createAppointment" and o.data.get("alreadyBooked"):
+            number = o.data.get("jobNumber") or o.data.get("jobId")
+            return str(number) if number else None
+    return None
+
+
+def _another_kind(
+    transcript: Transcript, goal_from: int, index: int, text: str, profile: BusinessProfile
+) -> bool:
+    """A visit booked in the current task, and the message names work of another job type."""
+    booked = _booked_kind(transcript, goal_from, index)
+    if booked is None:
+        return False
+    kind = jobtypes.best(text, profile)
+    return kind is not None and kind != booked
 
 
 def _within(new: ex.When, earlier: ex.When | None, text: str) -> ex.When:

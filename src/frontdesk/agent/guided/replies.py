@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from frontdesk.agent.guided import jobtypes
 from frontdesk.agent.guided.area import Place
 from frontdesk.agent.knowledge import widened
 from frontdesk.profile import BusinessProfile
@@ -20,19 +21,6 @@ _PREPARE = {
     "electric": "Please make sure the electrical panel and the problem outlets or fixtures are easy to reach, "
     "and keep pets in another room.",
 }
-_TRADE_WORDS = {
-    "hvac": ("hvac", "furnace", "ac", "air", "heat", "cooling", "heating", "thermostat"),
-    "plumb": ("leak", "drain", "water", "pipe", "plumbing", "sink", "toilet", "sewer"),
-    "electric": ("electrical", "panel", "outlet", "lighting", "breaker", "wiring", "ev"),
-}
-
-
-def trade(job_type: str) -> str | None:
-    words = set(re.findall(r"[a-z]+", job_type.lower()))
-    for name, hints in _TRADE_WORDS.items():
-        if words & set(hints) or any(w.startswith(h) for w in words for h in hints if len(h) >= 5):
-            return name
-    return None
 
 
 def bullet_list(items: Sequence[str]) -> str:
@@ -285,7 +273,7 @@ def booked(data: dict[str, Any], address: str | None) -> str:
         lines.append(f"- Technician: {', '.join(technicians)}")
     if address:
         lines.append(f"- Address: {address}")
-    advice = _PREPARE.get(trade(job_type) or "", "")
+    advice = _PREPARE.get(jobtypes.trade(job_type) or "", "")
     tail = "The technician will call when they're on the way."
     return "\n".join(lines) + f"\n\n{tail} {advice}".rstrip() + ANYTHING_ELSE
 
@@ -304,13 +292,13 @@ def write_refused(message: str) -> str:
     return f"I'm sorry, I couldn't do that: {text[:1].lower() + text[1:] if text[1:2].islower() else text}"
 
 
-def already_booked(data: dict[str, Any], job_type: str) -> str:
+def already_booked(data: dict[str, Any], job_type: str, move_it: str) -> str:
     """A booking refused because the same visit is booked already: which one, and what can be done."""
     number = data.get("jobNumber") or data.get("jobId")
     when = f", arrival window {data['window']}" if data.get("window") else ""
     return (
         f"You already have a visit for {job_type} booked at this address — job #{number}{when} — so I didn't "
-        "book a second one. If that time doesn't suit you, I can move it: just tell me when you'd prefer."
+        f"book a second one. {move_it}"
     )
 
 
@@ -330,6 +318,21 @@ def technician_note(found: str | None, unmatched: str | None) -> str:
     if unmatched:
         return f"{unmatched}, so these windows are with anyone free. "
     return ""
+
+
+_YOURS = {"my": "your", "i": "you", "i'm": "you're", "im": "you're", "i've": "you've", "me": "you", "our": "your",
+          "we": "you", "we're": "you're", "us": "you", "mine": "yours"}  # fmt: skip
+
+
+def another_visit(words: str, offer: str) -> str:
+    """After a booking: a problem of another trade the customer named with it, offered a visit of its own."""
+    told = re.sub(r"[\w']+", lambda w: _YOURS.get(w.group().lower(), w.group()), words.strip(" .,"))
+    told = re.sub(r"^(?:you need|you'd like|you want|can you|could you|please)\s+", "", told, flags=re.I)
+    return f"\n\nYou also mentioned {told} — that's work for another technician. {offer}"
+
+
+def one_visit() -> str:
+    return f"All right — just the one visit, then.{ANYTHING_ELSE}"
 
 
 def left_as_is(goal: str) -> str:
