@@ -20,12 +20,16 @@ from frontdesk.agent.guided.memory import (
     ANOTHER_VISIT,
     MOVE_IT,
     OFFER_TO_BOOK,
+    OTHER_PLACE,
     RESUMABLE,
     RESUME_OFFERS,
     TASKS,
     WHAT_REASON,
     WHY_CANCEL,
     Memory,
+    asks_all_places,
+    places_of,
+    unbooked_place,
 )
 from frontdesk.agent.guided.transcript import ToolOutcome
 from frontdesk.capabilities.guards.agreement import classify
@@ -136,7 +140,7 @@ class Flows:
             return Say(replies.left_as_is(declined[0]))  # "…shall we get back to moving your visit?" — "no"
         if t.previous_reply.endswith(MOVE_IT) and m.latest.answer == "no" and m.latest.when is None:
             return Say(replies.left_as_is("reschedule"))  # "…I can move it" — "no, that time is fine"
-        if t.previous_reply.endswith(ANOTHER_VISIT) and bare and m.latest.answer == "no":
+        if t.previous_reply.endswith((ANOTHER_VISIT, OTHER_PLACE)) and bare and m.latest.answer == "no":
             if m.reading.has("goodbye"):
                 return Say(replies.goodbye(self.profile))
             return Say(replies.one_visit())  # "…shall I find a time for that too?" — "no, just the one"
@@ -346,8 +350,14 @@ class Flows:
         done = m.done("createAppointment")
         if done is not None:
             text = replies.booked(done.data, self._address(m))
+            if done.turn < m.transcript.turn:
+                return Say(text)
+            next_place = unbooked_place(m.transcript) if asks_all_places(m.goal_texts) else None
             other = jobtypes.another_trade(m.goal_texts, str(done.data.get("jobType") or ""), self.profile)
-            if other is not None and done.turn == m.transcript.turn:
+            if next_place is not None:  # "…at both of my properties": the next address
+                address = str(next_place.get("address") or next_place.get("name"))
+                text = text.removesuffix(replies.ANYTHING_ELSE) + replies.other_place(address, OTHER_PLACE)
+            elif other is not None:
                 # "…my water heater, and also my AC is making a noise": that needs a visit of its own
                 text = text.removesuffix(replies.ANYTHING_ELSE) + replies.another_visit(other, ANOTHER_VISIT)
             return Say(text)
@@ -383,19 +393,16 @@ class Flows:
             m, urgent, self.schedule(m, customer_id, job_type, urgent is not None, place)
         )
 
-    def _places(self, m: Memory) -> list[dict[str, Any]]:
-        """The verified customer's service locations, as searchCustomers gave them."""
-        for outcome in reversed(m.transcript.outcomes):
-            if outcome.tool == "searchCustomers" and outcome.ok and outcome.data.get("verified"):
-                customer = outcome.data.get("customer") or {}
-                return [p for p in customer.get("serviceLocations") or [] if isinstance(p, dict)]
-        return []
-
     def _place(self, m: Memory) -> dict[str, Any] | Say | None:
         """Which of several service locations the visit is for: asked once, then read from the answer."""
-        places = self._places(m)
+        places = places_of(m.transcript)
         if not places or m.done("createCustomer", since_goal=False) is not None:
             return None
+        if m.carried_place is not None and m.carried_place[0] == m.goal_from:  # "…there as well?" — "yes"
+            carried = m.carried_place[1]
+            offered = next((p for p in places if p.get("locationId") == carried), None)
+            if offered is not None:
+                return offered
         for text in reversed(m.goal_texts):  # the latest address said decides
             if choices.choose_place(text, places, ordinal=False) is not None:
                 break
@@ -409,8 +416,9 @@ class Flows:
             return None
         asked = [turn for turn, text in m.transcript.replies if replies.WHICH_ADDRESS in text]
         texts = m.transcript.customer[asked[-1] + 1 :] if asked else m.goal_texts
-        for text in reversed(texts):
-            chosen = choices.choose_place(text, places, ordinal=bool(asked))
+        for index in range(len(texts) - 1, -1, -1):
+            # "the first one" picks an address only as the answer to the question; later, it is a window
+            chosen = choices.choose_place(texts[index], places, ordinal=bool(asked) and index == 0)
             if chosen is not None:
                 return chosen
         return Say(replies.which_address([str(p.get("address") or p.get("name")) for p in places]))

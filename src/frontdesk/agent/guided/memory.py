@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from frontdesk.agent.guided import extract as ex
 from frontdesk.agent.guided import intents, jobtypes
@@ -35,6 +36,8 @@ RESUME_OFFERS = {
 MOVE_IT = "If that time doesn't suit you, I can move it: just tell me when you'd prefer."
 # after a booking, a problem of another trade named with it ("…and also my AC is making a noise")
 ANOTHER_VISIT = "Shall I find a time for that too?"
+# after a booking asked for at both (all) of the customer's addresses: the next one
+OTHER_PLACE = "Shall I find a time there as well?"
 TASKS = ("book", "history", "status", "billing", "reschedule", "cancel", "note", "person", "question")
 
 
@@ -114,6 +117,8 @@ class Memory:
     phone_corrected: bool = False  # the customer said the number they gave was wrong
     # (goal_from, words): a problem named in an earlier task that the current booking is for
     carried: tuple[int, str] | None = None
+    # (goal_from, locationId): the address the current booking is for, chosen when it was offered
+    carried_place: tuple[int, int] | None = None
 
     def said(self, text: str) -> ex.Extracted:
         """What one of the customer's messages holds (read once per message and cached)."""
@@ -246,6 +251,15 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             memory.job_number = _already_booked(transcript, goal_from, index)
             goal, goal_from = "reschedule", index
             memory.when = found.when
+        elif goal == "book" and offered and offered[-1].endswith(OTHER_PLACE) and found.answer == "yes":
+            place = unbooked_place(transcript, index)
+            problem = transcript.customer[goal_from:index]
+            if memory.carried is not None and memory.carried[0] == goal_from:
+                problem = [memory.carried[1], *problem]
+            goal, goal_from = "book", index  # the same visit at the customer's next address
+            memory.carried = (index, " ".join(problem))
+            memory.carried_place = (index, int(place["locationId"])) if place else None
+            memory.when = found.when
         elif goal == "book" and offered and offered[-1].endswith(ANOTHER_VISIT) and found.answer == "yes":
             booked = _booked_kind(transcript, goal_from, index)
             other = jobtypes.another_trade(transcript.customer[goal_from:index], booked or "", profile)
@@ -351,6 +365,42 @@ def _booking_under_way(transcript: Transcript, goal: str | None, goal_from: int,
     booked = any(o.tool == "createAppointment" and o.ok and "confirmation_id" in o.args for o in outcomes)
     started = any(o.tool in ("getAvailableTimeSlots", "createAppointment") and o.ok for o in outcomes)
     return started and not booked
+
+
+def places_of(transcript: Transcript) -> list[dict[str, Any]]:
+    """The verified customer's service locations, as searchCustomers gave them."""
+    for outcome in reversed(transcript.outcomes):
+        if outcome.tool == "searchCustomers" and outcome.ok and outcome.data.get("verified"):
+            customer = outcome.data.get("customer") or {}
+            return [p for p in customer.get("serviceLocations") or [] if isinstance(p, dict)]
+    return []
+
+
+_ALL_PLACES = re.compile(
+    r"\b(both|all|each|every)\b(?:\s+[\w']+){0,3}?\s+(propert(y|ies)|houses?|homes?|addresses|places|"
+    r"locations|units|rentals?|buildings?|sites?)\b",
+    re.I,
+)
+
+
+def asks_all_places(texts: list[str]) -> bool:
+    """ "…at both of my properties": one visit at each of the customer's addresses."""
+    return any(_ALL_PLACES.search(text) for text in texts)
+
+
+def unbooked_place(transcript: Transcript, before: int | None = None) -> dict[str, Any] | None:
+    """The first of several service locations with no visit booked in this conversation (before message
+    ``before``), when one has been booked at another."""
+    places = places_of(transcript)
+    booked = {
+        o.args.get("locationId")
+        for o in transcript.outcomes
+        if o.tool == "createAppointment" and o.ok and "confirmation_id" in o.args
+        and (before is None or o.turn < before)
+    }  # fmt: skip
+    if len(places) < 2 or not booked - {None}:
+        return None
+    return next((p for p in places if p.get("locationId") not in booked and p.get("locationId")), None)
 
 
 def _booked_kind(transcript: Transcript, goal_from: int, index: int) -> str | None:

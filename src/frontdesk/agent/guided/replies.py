@@ -331,6 +331,11 @@ def another_visit(words: str, offer: str) -> str:
     return f"\n\nYou also mentioned {told} — that's work for another technician. {offer}"
 
 
+def other_place(address: str, offer: str) -> str:
+    """After a booking asked for at each of the customer's addresses: the next one."""
+    return f"\n\nYou asked about your other property too: {address}. {offer}"
+
+
 def one_visit() -> str:
     return f"All right — just the one visit, then.{ANYTHING_ELSE}"
 
