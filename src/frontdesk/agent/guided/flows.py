@@ -147,7 +147,7 @@ class Flows:
         if _offered_callback(m) and bare and m.latest.answer == "yes":
             return self.handoff(m, "callback_requested")  # "…can still call you back" — "yes please"
         if _offered_more(m) and bare:
-            if m.latest.answer == "yes" and m.reading.top is None:  # "yes" to "anything else?": what, then
+            if m.latest.answer == "yes" and m.reading.top is None and not m.took_offer:  # "yes": what, then
                 return Say(replies.what_else())
             if m.latest.answer == "no" and m.reading.top in (None, "thanks", "goodbye"):  # "no thanks"
                 return Say(replies.goodbye(self.profile))

@@ -94,13 +94,29 @@ _GENERIC = {"not", "don't", "doesn't", "no", "or", "work", "works", "new", "with
 
 def _by_description(text: str, profile: BusinessProfile) -> str | None:
     """No keyword matched: the one job type whose description names something the customer mentioned."""
-    stems = {_stem(w) for w in _words(text) if w not in _FILLER and w not in _GENERIC and len(w) > 2}
+    said = _words(text)
+    stems = {_stem(w) for w in said if w not in _FILLER and w not in _GENERIC and len(w) > 2}
     hits = []
     for guidance in profile.job_types:
-        described = {_stem(w) for w in _words(guidance.use_when) if w not in _FILLER and w not in _GENERIC}
-        if stems & described:
+        description = _words(guidance.use_when)
+        described = {_stem(w) for w in description if w not in _FILLER and w not in _GENERIC}
+        if any(not _other_thing(stem, said, description) for stem in stems & described):
             hits.append(guidance.job_type)
     return hits[0] if len(hits) == 1 else None
+
+
+def _other_thing(stem: str, said: list[str], description: list[str]) -> bool:
+    """The word names another thing in each: "sump pump" against a description's "heat pump"."""
+
+    def before(words: list[str]) -> set[str]:
+        return {
+            _stem(words[i - 1]) for i in range(1, len(words))
+            if _stem(words[i]) == stem and words[i - 1] not in _FILLER and words[i - 1] not in _ASKING
+            and words[i - 1] not in _GENERIC and words[i - 1] not in _ACTIONS
+        }  # fmt: skip
+
+    customer, guidance = before(said), before(description)
+    return bool(customer) and bool(guidance) and not customer & guidance
 
 
 # Keywords that say what kind of work, not on what: "install" alone does not make a water softener a furnace

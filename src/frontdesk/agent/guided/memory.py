@@ -119,6 +119,7 @@ class Memory:
     carried: tuple[int, str] | None = None
     # (goal_from, locationId): the address the current booking is for, chosen when it was offered
     carried_place: tuple[int, int] | None = None
+    took_offer: bool = False  # the latest message takes up a visit offered a few replies before
 
     def said(self, text: str) -> ex.Extracted:
         """What one of the customer's messages holds (read once per message and cached)."""
@@ -276,6 +277,18 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             memory.when = found.when
         elif goal == "question" and offered and offered[-1].endswith(OFFER_TO_BOOK) and found.answer == "yes":
             goal = "book"  # "do you install EV chargers?" — "yes, we do… shall I find a time?" — "yes"
+        elif (
+            goal == "question"
+            and (top == "book" or (found.answer == "yes" and _GO_AHEAD.search(text)))
+            and jobtypes.best(text, profile) is None
+            and any(
+                said.endswith(OFFER_TO_BOOK) for turn, said in transcript.replies if goal_from <= turn < index
+            )
+        ):
+            # "do you replace water heaters?" — "…shall I find a time?" — "how much?" — "…" — "ok let's do
+            # it": the visit offered, for the work asked about (the task's words stay its words)
+            goal = "book"
+            memory.took_offer = index == len(transcript.customer) - 1
         elif emergency is not None and goal in (None, "book", "question"):
             if goal != "book":
                 goal, goal_from = "book", index
@@ -345,6 +358,10 @@ _CHOICE = re.compile(
 _BARE_DAY = re.compile(r"\b(this|next|coming|today|tomorrow|\d{1,2}/\d{1,2}|\d{1,2}(st|nd|rd|th)\b)", re.I)
 
 
+_GO_AHEAD = re.compile(
+    r"\b(do it|do that|go ahead|book|schedule|set (it|that|one|something) up|sign me up|let'?s go|sounds good)\b",
+    re.I,
+)
 _AWAY = re.compile(
     r"\b((not|won'?t) (going to |gonna )?be (home|there|around|available)|can'?t make it|(busy|away|out of town) "
     r"(on )?(mon|tue|wed|thu|fri|sat|sun)|not (free|available) (on )?(mon|tue|wed|thu|fri|sat|sun))",
