@@ -164,6 +164,18 @@ def choose_place(text: str, places: list[dict[str, Any]], ordinal: bool) -> dict
     return None
 
 
+def choose_by_ordinal(text: str, listed: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """ "The second one", "2", "the last" among the items just listed."""
+    numbered = _NUMBERED.match(text)
+    if numbered and 1 <= int(numbered.group(1)) <= len(listed):
+        return listed[int(numbered.group(1)) - 1]
+    lowered = text.lower()
+    for word, index in _ORDINALS.items():
+        if re.search(rf"\b{word}\b", lowered) and -len(listed) <= index < len(listed):
+            return listed[index]
+    return None
+
+
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 # a greeting, and a request for the visit before the problem ("hi, I'd like to book a furnace tune-up")
 _LEAD_IN = re.compile(

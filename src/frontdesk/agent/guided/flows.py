@@ -865,16 +865,46 @@ class Flows:
         return Say(f"{tell(outcome.data)}{replies.ANYTHING_ELSE}")
 
     def _job_args(self, m: Memory) -> dict[str, Any] | None:
+        """The job the task is about: named by number, the one upcoming visit, or the one of several the
+        customer's words single out (None while several remain: see _upcoming)."""
         if m.job_number:
             return {"jobNumber": m.job_number}
-        jobs = m.last("getCustomerJobs")
-        upcoming = (jobs.data.get("upcoming") if jobs is not None else None) or []
-        if upcoming and isinstance(upcoming[0], dict) and upcoming[0].get("jobNumber"):
+        upcoming = _upcoming(m)
+        if len(upcoming) > 1:
+            chosen = self._chosen_visit(m, upcoming)
+            return {"jobNumber": str(chosen["jobNumber"])} if chosen is not None else None
+        if upcoming:
             return {"jobNumber": str(upcoming[0]["jobNumber"])}
+        return None
+
+    def _chosen_visit(self, m: Memory, upcoming: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """The one of several upcoming visits the customer means: by kind of work ("the water heater
+        one"), or, answering which one, by day or place in the list ("Monday's", "the second")."""
+        asked = [turn for turn, text in m.transcript.replies if replies.WHICH_VISIT in text]
+        answered = m.transcript.customer[asked[-1] + 1 :] if asked and asked[-1] + 1 >= m.goal_from else []
+        for text in reversed(m.goal_texts):
+            kind = jobtypes.best(text, self.profile)
+            named = [u for u in upcoming if kind is not None and u.get("type") == kind]
+            named = named or [u for u in upcoming if _names_type(text, str(u.get("type") or ""))]
+            if len(named) == 1:
+                return named[0]
+            if text not in answered[:1]:
+                continue  # a day in "move it to Friday" is where to, not which
+            when = m.said(text).when
+            on_day = [u for u in upcoming if when is not None and when.earliest in _visit_days(u)]
+            if len(on_day) == 1:
+                return on_day[0]
+            picked = choices.choose_by_ordinal(text, upcoming)
+            if picked is not None:
+                return picked
         return None
 
     def status(self, m: Memory) -> Step:
         args = self._job_args(m)
+        if args is None and len(_upcoming(m)) > 1:  # "when is my appointment?" with several booked
+            return Say(
+                replies.upcoming_visits([_visit_line(u) for u in _upcoming(m)]) + replies.ANYTHING_ELSE
+            )
         if args is None:
             if m.last("getCustomerJobs") is None:
                 return Call("getCustomerJobs", {})
@@ -956,6 +986,8 @@ class Flows:
             return args
         if m.last("getCustomerJobs") is None:
             return Call("getCustomerJobs", {})
+        if len(_upcoming(m)) > 1:  # several visits booked: which one to change
+            return Say(replies.which_visit(verb, [_visit_line(u) for u in _upcoming(m)]))
         return self._no_visit(m, verb)
 
     def _no_visit(self, m: Memory, verb: str) -> Say:
@@ -1103,6 +1135,41 @@ _SHIFT = re.compile(
     re.I,
 )
 _COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
+
+
+def _upcoming(m: Memory) -> list[dict[str, Any]]:
+    """The customer's upcoming visits as getCustomerJobs listed them (soonest first)."""
+    jobs = m.last("getCustomerJobs")
+    listed = (jobs.data.get("upcoming") if jobs is not None and jobs.ok else None) or []
+    return [u for u in listed if isinstance(u, dict) and u.get("jobNumber")]
+
+
+def _visit_line(job: dict[str, Any]) -> str:
+    """ "Job #1234 (Drain Cleaning): Monday, March 9, 8:00 AM – 10:00 AM" for a list of visits."""
+    windows = [
+        str(v.get("window")) for v in job.get("visits") or [] if isinstance(v, dict) and v.get("window")
+    ]
+    kind = f" ({job['type']})" if job.get("type") else ""
+    return f"Job #{job['jobNumber']}{kind}: {windows[0] if windows else 'no time set yet'}"
+
+
+def _names_type(text: str, job_type: str) -> bool:
+    """The message names the job type by a word of its own ("the HVAC one", "the drain visit")."""
+    own = {w for w in re.findall(r"[a-z]+", job_type.lower()) if len(w) > 2} - _TYPE_COMMON
+    return bool(own & set(re.findall(r"[a-z]+", text.lower())))
+
+
+_TYPE_COMMON = {
+    "repair",
+    "estimate",
+    "installation",
+    "service",
+    "emergency",
+    "maintenance",
+    "upgrade",
+    "new",
+    "and",
+}
 
 
 def _visit_days(data: dict[str, Any]) -> set[date]:

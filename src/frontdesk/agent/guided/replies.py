@@ -336,6 +336,18 @@ def other_place(address: str, offer: str) -> str:
     return f"\n\nYou asked about your other property too: {address}. {offer}"
 
 
+WHICH_VISIT = "Which one would you like to"
+
+
+def which_visit(verb: str, visits: Sequence[str]) -> str:
+    """Several visits are booked and the customer did not say which one to change."""
+    return f"You have {len(visits)} upcoming visits:\n{bullet_list(visits)}\n\n{WHICH_VISIT} {verb}?"
+
+
+def upcoming_visits(visits: Sequence[str]) -> str:
+    return f"You have {len(visits)} upcoming visits:\n{bullet_list(visits)}"
+
+
 def one_visit() -> str:
     return f"All right — just the one visit, then.{ANYTHING_ELSE}"
 
