@@ -954,7 +954,8 @@ class Flows:
         slots = self._slots_for(m, slots_args)
         if slots is None:
             return Call("getAvailableTimeSlots", slots_args)
-        windows = _offered(slots)
+        now_at = {str(v.get("windowStart")) for v in status.data.get("visits") or [] if isinstance(v, dict)}
+        windows = [w for w in _offered(slots) if str(w.get("windowStart")) not in now_at]  # not where it is
         if m.away is not None:  # "I won't be home Thursday": not Thursday's windows
             windows = [w for w in windows if not str(w.get("windowStart", "")).startswith(m.away.isoformat())]
         picked = (
