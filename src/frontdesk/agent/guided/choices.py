@@ -215,6 +215,7 @@ _ALSO = re.compile(
 def problem(m: Memory) -> str:
     """The problem in the customer's words (no phone, e-mail, times or questions), for the job summary."""
     picked: list[str] = []
+    told: list[str] = []  # the first thing said, when nothing reads as the problem
     for text in m.goal_texts:
         text = _WHEN_WORDS.sub("", _PHONE_OR_EMAIL.sub("", text))
         if m.name:
@@ -231,7 +232,11 @@ def problem(m: Memory) -> str:
                 continue
             if jobtypes.rank(sentence, m.profile) or _PROBLEM.search(sentence):
                 picked.append(sentence[:1].upper() + sentence[1:])
-    return " ".join(dict.fromkeys(picked))[:600].rstrip(" .")
+            elif m.triage is not None and not told and len(sentence.split()) >= 4:
+                # an emergency in words no job type uses ("water coming through my ceiling"): the
+                # technician still needs them
+                told.append(sentence[:1].upper() + sentence[1:])
+    return " ".join(dict.fromkeys(picked or told))[:600].rstrip(" .")
 
 
 def cancel_reason(m: Memory) -> str | None:
