@@ -824,9 +824,14 @@ class Flows:
     def _invoice(self, m: Memory, latest: str, one: bool) -> Step:
         """The invoice named, or (``one``) the one meant; else the balance and the recent invoices."""
         named = _INVOICE_NUMBER.search(latest)
-        if named is None and not one:
-            return self.read_and_tell(m, "getCustomerInvoices", {}, accounts.invoices)
         number = named.group(1) if named is not None else None
+        listing = m.last("getCustomerInvoices")
+        if number is None and listing is not None and listing.ok and listing.turn < m.transcript.turn:
+            # "the 612 one", "the repair one", "the one from 2023": one of the invoices just listed
+            chosen = _chosen_invoice(latest, listing.data.get("invoices") or [])
+            number = str(chosen["invoice"]) if chosen is not None else None
+        if number is None and not one:
+            return self.read_and_tell(m, "getCustomerInvoices", {}, accounts.invoices)
         if number is None:
             listing = m.last("getCustomerInvoices")
             if listing is None or not listing.ok:
@@ -1136,6 +1141,36 @@ _SHIFT = re.compile(
     re.I,
 )
 _COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
+
+
+def _chosen_invoice(text: str, listed: list[Any]) -> dict[str, Any] | None:
+    """The one listed invoice a message singles out: by amount, kind of work, year or month, or place."""
+    invoices = [i for i in listed if isinstance(i, dict) and i.get("invoice")]
+    if len(invoices) < 2:
+        return None
+    lowered = text.lower()
+    words = re.findall(r"[a-z]+", lowered)
+    amounts = {
+        int(a.replace(",", "")) for a in re.findall(r"\$?\b(\d{1,3}(?:,\d{3})*|\d+)(?:\.\d{2})?\b", lowered)
+    }
+
+    def whole(value: Any) -> int | None:
+        digits = re.sub(r"[^\d.]", "", str(value or ""))
+        return int(float(digits)) if digits else None
+
+    tests: list[Callable[[dict[str, Any]], bool]] = [
+        lambda i: whole(i.get("total")) in amounts,
+        lambda i: bool(set(re.findall(r"[a-z]{3,}", str(i.get("jobType") or "").lower())) & set(words)),
+        lambda i: any(w in lowered for w in re.findall(r"\b(?:19|20)\d{2}\b", str(i.get("date") or ""))),
+        lambda i: any(w.lower() in lowered for w in re.findall(r"\b[A-Z][a-z]+\b", str(i.get("date") or ""))),
+    ]
+    for test in tests:
+        found = [i for i in invoices if test(i)]
+        if len(found) == 1:
+            return found[0]
+    if re.search(r"\b(oldest|earliest)\b", lowered):
+        return invoices[-1]
+    return choices.choose_by_ordinal(text, invoices) if _CHOICE_WORDS.search(text) else None
 
 
 def _upcoming(m: Memory) -> list[dict[str, Any]]:
