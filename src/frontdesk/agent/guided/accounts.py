@@ -95,11 +95,20 @@ _WHO = re.compile(r"\bwho\b.{0,25}\b(tech|techs|technicians?|came|come out|did (
 _WHEN_LAST = re.compile(r"\b(when|last time)\b.{0,40}\b(last|latest|most recent)\b|\blast time\b", re.I)
 
 
-def history_answer(data: dict[str, Any], question: str) -> str:
-    """The history, led by the answer to what was asked of it: who came last time, or when that was."""
+_DUE = re.compile(r"\b(due|overdue|time for (another|a new|the next)|need (another|a new) one)\b", re.I)
+
+
+def history_answer(
+    data: dict[str, Any], question: str, kind: str | None = None, shown: bool = False, offer: str = ""
+) -> str:
+    """The history, led by the answer to what was asked of it: who came last time, or when that was (of
+    the kind of work asked about, when one was), or whether another is due (with ``offer`` to book it).
+    ``shown``: the whole history was told already in this task, so only the answer is."""
     past = data.get("past") or []
-    last = past[0] if past else None
-    if last is None or not (_WHO.search(question) or _WHEN_LAST.search(question)):
+    same = [job for job in past if kind is not None and job.get("type") == kind]
+    last = (same or past or [None])[0]
+    due = _DUE.search(question) is not None
+    if last is None or not (_WHO.search(question) or _WHEN_LAST.search(question) or due):
         return history(data)
     visits = last.get("visits") or [{}]
     techs = _names(visits[-1].get("technicians"))
@@ -109,12 +118,17 @@ def history_answer(data: dict[str, Any], question: str) -> str:
         if not techs:
             return f"I don't have the technician's name for your last visit ({visit})."
         return f"{' and '.join(techs)} worked on your last visit ({visit})."
-    return (
-        f"Your last visit was {visit}"
-        + (f", with {' and '.join(techs)}" if techs else "")
-        + ".\n\n"
-        + history(data)
-    )
+    what = f"last {last.get('type')}" if same else "last visit"
+    if same:  # "your last HVAC Maintenance was on March 10, 2025 (job #100003)"
+        visit = f"on {when} (job #{last.get('jobNumber')})"
+    if due:
+        booked = [job for job in data.get("upcoming") or [] if job.get("type") == last.get("type")]
+        if booked:  # the next one is on the schedule already
+            visits = booked[0].get("visits") or [{}]
+            return f"Your {what} was {visit}, and the next one is booked: job #{booked[0].get('jobNumber')}, {_visit(visits[0])}."
+        return f"Your {what} was {visit}.\n\n{offer}".rstrip()
+    answer = f"Your {what} was {visit}" + (f", with {' and '.join(techs)}" if techs else "") + "."
+    return answer if shown else f"{answer}\n\n{history(data)}"
 
 
 def invoices(data: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from frontdesk.profile import BusinessProfile
 # a question about where the business works, or a follow-up naming another place
 _ASKS_AREA = re.compile(
     r"\b(serve|service area|service (the|in)|servicing|cover|come (out )?to|work in|go (out )?to|travel to|"
+    r"(in|within|inside|part of) your (service )?(area|range|territory)|"
     r"out to|near)\b|\b(do|does|can|will) (you|y'?all|your (company|team|techs?))( guys| all)? service\b|"
     r"^\W*(?:(?:ok|okay|and|so)\W+)*(what|how) about\b",
     re.I,

@@ -797,8 +797,16 @@ class Flows:
             return self.read_and_tell(m, "getCustomerMemberships", {}, accounts.memberships)
         if goal == "history":
             asked = m.transcript.latest
+            # "when was my last tune-up?" — "am I due for another one?": the kind of work said last
+            kind = next(
+                (k for t in reversed(m.goal_texts) if (k := jobtypes.best(t, self.profile)) is not None), None
+            )
+            shown = _told_before(m, ("getCustomerJobs",))
             return self.read_and_tell(
-                m, "getCustomerJobs", {}, lambda data: accounts.history_answer(data, asked)
+                m,
+                "getCustomerJobs",
+                {},
+                lambda data: accounts.history_answer(data, asked, kind, shown, OFFER_TO_BOOK),
             )
         if goal == "status":
             return self.status(m)
@@ -867,7 +875,8 @@ class Flows:
             return Say(replies.tool_error(self.profile))
         if not outcome.ok:
             return Say(replies.write_refused(outcome.message or "I couldn't look that up."))
-        return Say(f"{tell(outcome.data)}{replies.ANYTHING_ELSE}")
+        told = tell(outcome.data)
+        return Say(told if told.endswith(OFFER_TO_BOOK) else f"{told}{replies.ANYTHING_ELSE}")
 
     def _job_args(self, m: Memory) -> dict[str, Any] | None:
         """The job the task is about: named by number, the one upcoming visit, or the one of several the
@@ -1012,9 +1021,11 @@ class Flows:
         if done is not None:
             return Say(f"{_done(done)}{replies.ANYTHING_ELSE}")
         args = self._visit_args(m, "add a note to")
+        text = choices.note_text(m)
+        if isinstance(args, Say) and replies.WHICH_VISIT in args.text and text is not None:
+            return Say(f"Got it — I'll pass on: “{text}”. {args.text}")  # the note first, then which visit
         if not isinstance(args, dict):
             return args
-        text = choices.note_text(m)
         if text is None:
             return Say("Of course — what would you like me to pass on to the technician?")
         return self.propose(m, "addJobNote", {**args, "text": text}, "Shall I add it?")

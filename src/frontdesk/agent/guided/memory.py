@@ -275,7 +275,12 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
         ):
             goal, goal_from = "book", index  # booked; "what about the AC?" is another visit
             memory.when = found.when
-        elif goal == "question" and offered and offered[-1].endswith(OFFER_TO_BOOK) and found.answer == "yes":
+        elif (
+            goal in ("question", "history")
+            and offered
+            and offered[-1].endswith(OFFER_TO_BOOK)
+            and found.answer == "yes"
+        ):
             goal = "book"  # "do you install EV chargers?" — "yes, we do… shall I find a time?" — "yes"
         elif (
             goal == "question"
