@@ -54,3 +54,9 @@ def test_a_name_that_looks_like_a_trigger_word_is_not_an_emergency() -> None:
     profile = load_profile(demo_profile_path())
     assert detect("Hi, this is Jenny Park, I'd like an estimate for a new AC", profile) is None
     assert detect("there are sparkz coming from the outlet", profile) is not None  # a typo still counts
+
+
+def test_a_real_word_two_letters_off_a_trigger_word_is_not_an_emergency() -> None:
+    """ "Spring St" is a street, not "sparking"; a typo drops, adds or swaps one letter."""
+    assert detect("the address is 900 Spring St, Springfield IL 62704", PROFILE) is None
+    assert detect("the outlet is sparkng", PROFILE) is not None  # one letter dropped still counts

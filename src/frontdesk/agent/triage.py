@@ -80,6 +80,8 @@ def _alike(word: str, target: str) -> bool:
         return True
     if len(target) < 3 or word[:1] != target[:1]:
         return False  # typos rarely hit the first letter; "Park" must not read as "sparks"
+    if abs(len(word) - len(target)) > 1:
+        return False  # a typo drops, adds or swaps a letter; "Spring St" must not read as "sparking"
     matcher = difflib.SequenceMatcher(None, word, target)
     threshold = 0.8 if len(target) >= 5 else 0.85
     # the quick ratios are upper bounds of ratio(): most words are rejected without the full comparison

@@ -299,6 +299,21 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             6.0,
         ),
         (r"\b(what|when|where|how)\b.{3,30}\?", 0.5),
+        # "do I need to be home for the appointment?": about visits in general, not a request for one
+        (
+            r"\b(do|will|would) (i|we) (need|have) to be (home|there|present|around)|should (i|we) be (home|there)|"
+            r"(does|do|will) (someone|anyone|an adult|somebody) (need|have) to be (home|there)|"
+            r"how (should|do) (i|we) (prepare|get ready)\b",
+            6.0,
+        ),
+        # the plans the business sells, not the customer's own membership
+        (
+            r"\b(difference between|compare|what('?s| is| are| does| do)|benefits? of|how (do|can|would) (i|we) "
+            r"(sign up|join|enroll|become)|sign (me )?up for|join|cost to join)\b.{0,40}\b(memberships?|members|"
+            r"plans|comfort club)\b|\b(memberships?|plans|comfort club)\b.{0,30}\b(include|includes|cover|"
+            r"covers|cost|benefits?|offer)\b|\bhow (do|can) (i|we) (sign up|join|enroll)\b",
+            6.0,
+        ),
     ],
     "greeting": [(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|howdy|yo)\b[\s!.,]*", 1.0)],
     "thanks": [(r"\b(thanks|thank you|thx|ty|appreciate (it|that|you))\b", 1.0)],

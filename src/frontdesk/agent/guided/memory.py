@@ -219,7 +219,12 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             memory.new_customer_said = True
         # the strongest task in the message ("hi, my toilet keeps running" is a booking, not a greeting)
         tasks = [(i, score) for i, score in zip(reading.intents, reading.scores, strict=True) if i in TASKS]
-        if tasks and tasks[0][0] == "question" and any(i != "question" and s >= 2.0 for i, s in tasks):
+        if (
+            tasks
+            and tasks[0][0] == "question"
+            and tasks[0][1] < _DECISIVE
+            and any(i != "question" and s >= 2.0 for i, s in tasks)
+        ):
             # "my drain is clogged, can you come Tuesday? how much is it?": the visit is the task, the
             # price a question beside it
             tasks = [task for task in tasks if task[0] != "question"]
@@ -363,6 +368,7 @@ _CHOICE = re.compile(
 _BARE_DAY = re.compile(r"\b(this|next|coming|today|tomorrow|\d{1,2}/\d{1,2}|\d{1,2}(st|nd|rd|th)\b)", re.I)
 
 
+_DECISIVE = 6.0  # a question scored this high is the message's point, whatever task it mentions
 _GO_AHEAD = re.compile(
     r"\b(do it|do that|go ahead|book|schedule|set (it|that|one|something) up|sign me up|let'?s go|sounds good)\b",
     re.I,
