@@ -85,6 +85,7 @@ def test_a_zip_code_alone_completes_a_street_given_before_but_a_time_is_no_stree
         ("tuesday 2-4pm", date(2026, 3, 10), time(14), "afternoon"),
         ("Thursday between 1 and 3 p.m.", date(2026, 3, 12), time(13), "afternoon"),
         ("wednesday from 10 to 12", date(2026, 3, 11), time(10), "morning"),
+        ("friday between 10 and noon", date(2026, 3, 13), time(10), "morning"),
         ("Friday 10-12 pm works", date(2026, 3, 13), time(10), "morning"),
         ("monday 11 to 1 pm", date(2026, 3, 16), time(11), "morning"),
         ("Wednesday 8am to 10am", date(2026, 3, 11), time(8), "morning"),

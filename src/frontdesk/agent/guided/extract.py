@@ -411,7 +411,7 @@ _DOTTED = re.compile(r"\b([ap])\.m\b\.?", re.I)  # "11 a.m." is "11 am" (datepar
 # start (dateparser alone takes "Tuesday 2 to 4 pm" for February)
 _RANGE = re.compile(
     r"(?<![\d/.:$-])\b(?:(from|between)\s+)?(1[0-2]|0?[1-9])(?::([0-5]\d))?(?:\s*([ap]m))?\s*"
-    r"(?:-|–|to|and|until|till)\s*(1[0-2]|0?[1-9])(?::[0-5]\d)?(?:\s*([ap]m))?\b(?![/.:]?\d)"
+    r"(?:-|–|to|and|until|till)\s*(1[0-2]|0?[1-9]|noon|midday)(?::[0-5]\d)?(?:\s*([ap]m))?\b(?![/.:]?\d)"
     r"(?P<then>\s+[a-z]+)?",
     re.I,
 )
@@ -431,6 +431,8 @@ def _working_half(hour: int) -> str:
 
 def _range(match: re.Match[str]) -> str:
     lead, start, minute, start_half, end, end_half, then = match.groups()
+    if not end.isdigit():  # "between 10 and noon"
+        end, end_half = "12", end_half or "pm"
     hour, last = int(start), int(end)
     then = then or ""
     if not (lead or start_half or end_half):
