@@ -29,6 +29,7 @@ def profile() -> BusinessProfile:
         ("I have a question about my water heater install estimate", "Water Heater Repair"),
         ("we need a new tankless water heater", "Water Heater Repair"),
         ("my disposal is jammed", "Drain Cleaning"),
+        ("my garbage disposal is humming but not spinning", "Drain Cleaning"),
         ("my garbage disposal is leaking", "Leak Repair"),
         # the kind of work and the equipment together name the estimate, not a repair of that equipment
         ("i'd like a quote for a heat pump", "AC/Furnace Replacement Estimate"),

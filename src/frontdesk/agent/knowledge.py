@@ -20,7 +20,8 @@ _HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
 # Question words carry no topic: "what are your hours" must match on "hours" alone.
 _STOPWORDS = sorted(
     {*STOPWORDS_EN, "what", "how", "much", "many", "when", "where", "which", "who", "why", "can", "could",
-     "would", "do", "does", "did", "you", "your", "i", "me", "my", "we", "us", "our", "please", "tell", "know"}
+     "would", "do", "does", "did", "you", "your", "i", "me", "my", "we", "us", "our", "please", "tell", "know",
+     "usually", "typically", "normally", "generally"}
 )  # fmt: skip
 
 
@@ -32,6 +33,20 @@ _ALSO = [
     (re.compile(r"\b(cost|costs|price|prices|pricing|charge|how much)\b", re.I), "price cost fee"),
     (re.compile(r"\b(pay|paying)\b", re.I), "payment paid invoices accept"),
     (re.compile(r"\b(join|sign(ing)? up|enroll|become a member|membership|plan)\b", re.I), "membership club"),
+    (
+        re.compile(
+            r"\b(show up|get here|arriv\w*|on (the|their|his|her) way|what time (will|does|do|is))\b|"
+            r"\b(text|call|notify) (me|us)\b",
+            re.I,
+        ),
+        "arrival windows technician calls before arriving",
+    ),
+    (
+        re.compile(
+            r"\b(charge extra|extra (charge|fee)|trip (charge|fee)|travel (charge|fee)|mileage)\b", re.I
+        ),
+        "travel charges trip charge service area",
+    ),
     (
         re.compile(
             r"\b(visit|come out)\b.*\b(cost|costs|price|charge|fee)\b|\b(cost|costs|price|charge|fee|how much)\b.*"

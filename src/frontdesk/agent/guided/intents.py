@@ -306,6 +306,16 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             r"how (should|do) (i|we) (prepare|get ready)\b",
             6.0,
         ),
+        # how visits go in general: "what time does the tech usually show up?", "will you text me when he's on
+        # the way?"
+        (
+            r"\b(tech\w*|technicians?|plumbers?|electricians?|visits?|appointments?|they|you( guys)?)\b.{0,25}\b(usually|"
+            r"typically|normally|generally)\b|\b(text|call|notify|message|let) (me|us)( know)?\b.{0,20}\b(when|before)\b"
+            r".{0,30}\b(on (the|their|his|her) way|coming|arriv\w*|leav\w*)\b",
+            6.0,
+        ),
+        # "do you charge extra to come out to Chatham?": a price, not a request for the visit
+        (r"\b(charge extra|extra (charge|fee)|trip (charge|fee)|travel (charge|fee)|mileage)\b", 6.0),
         # the plans the business sells, not the customer's own membership
         (
             r"\b(difference between|compare|what('?s| is| are| does| do)|benefits? of|how (do|can|would) (i|we) "
@@ -315,7 +325,10 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             6.0,
         ),
     ],
-    "greeting": [(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|howdy|yo)\b[\s!.,]*", 1.0)],
+    "greeting": [
+        (r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|howdy|yo)\b[\s!.,]*", 1.0),
+        (r"^\W*(is |are )?(any ?one|any ?body|some ?one|you) (there|here|around|awake|available)\W*$", 1.0),
+    ],
     "thanks": [(r"\b(thanks|thank you|thx|ty|appreciate (it|that|you))\b", 1.0)],
     "goodbye": [(r"\b(bye|goodbye|see you|that'?s all|that is all|nothing else|all set|i'?m good)\b", 1.0)],
 }
@@ -325,6 +338,17 @@ _COMPILED = {
 }
 # Words customers often misspell, folded before matching.
 _SPELLING = {
+    # contractions typed without the apostrophe
+    "isnt": "isn't",
+    "doesnt": "doesn't",
+    "dont": "don't",
+    "didnt": "didn't",
+    "arent": "aren't",
+    "wasnt": "wasn't",
+    "hasnt": "hasn't",
+    "havent": "haven't",
+    "cant": "can't",
+    "wouldnt": "wouldn't",
     "apointment": "appointment",
     "appoinment": "appointment",
     "appointmnet": "appointment",

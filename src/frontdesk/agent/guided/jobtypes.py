@@ -89,7 +89,8 @@ def rank(text: str, profile: BusinessProfile) -> list[Match]:
 
 
 _GENERIC = {"not", "don't", "doesn't", "no", "or", "work", "works", "new", "without", "customer", "wants", "for",
-            "broken", "nothing", "poorly", "system", "check", "makes", "goes", "out", "little"}  # fmt: skip
+            "broken", "nothing", "poorly", "system", "check", "makes", "goes", "out", "little", "visit", "visits",
+            "quoted", "take", "takes", "usually"}  # fmt: skip
 
 
 def _by_description(text: str, profile: BusinessProfile) -> str | None:
