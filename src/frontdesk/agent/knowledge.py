@@ -42,6 +42,11 @@ _ALSO = [
         "arrival windows technician calls before arriving",
     ),
     (
+        re.compile(r"\b(commercial|business(es)?|office buildings?|restaurants?)\b", re.I),
+        "homes businesses commercial",
+    ),
+    (re.compile(r"\b(licen[cs]ed?|insured|insurance|bonded)\b", re.I), "licensed insured"),
+    (
         re.compile(
             r"\b(charge extra|extra (charge|fee)|trip (charge|fee)|travel (charge|fee)|mileage)\b", re.I
         ),

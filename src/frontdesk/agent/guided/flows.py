@@ -116,6 +116,8 @@ class Flows:
             return Say(replies.other_language(self.profile))
         if intents.asks_if_human(t.latest) and not m.reading.has("book"):
             return Say(replies.not_a_person(self.profile, intents.asks_if_machine(t.latest)))
+        if intents.asks_contact(t.latest) and m.goal in (None, "question"):
+            return Say(replies.contact(self.profile))  # "what's your phone number?"
         if intents.disputes_bill(t.latest):
             return self.handoff(m, "billing_dispute")
         if intents.changes_account(t.latest):

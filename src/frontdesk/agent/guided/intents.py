@@ -484,6 +484,19 @@ _QUESTION = re.compile(
 )
 
 
+_CONTACT = re.compile(
+    r"\b(what'?s|what is|give me|can i (get|have)|i need)\b.{0,15}\b(your|the (office|company|business)'?s?)\s+"
+    r"(phone( number)?|number|e-?mail( address)?|website|web site)\b|\bhow (can|do|would) i (call|reach|contact|"
+    r"phone|e-?mail) (you|the office|your office|someone)\b|\b(your|the office'?s?) (phone number|e-?mail address)\b",
+    re.I,
+)
+
+
+def asks_contact(text: str) -> bool:
+    """ "What's your phone number?", "how do I reach the office?": the business's own contact details."""
+    return bool(_CONTACT.search(text))
+
+
 def is_question(text: str) -> bool:
     return bool(_QUESTION.search(text))
 

@@ -348,6 +348,16 @@ def upcoming_visits(visits: Sequence[str]) -> str:
     return f"You have {len(visits)} upcoming visits:\n{bullet_list(visits)}"
 
 
+def contact(profile: BusinessProfile) -> str:
+    """The business's own phone, e-mail and website, as its profile gives them."""
+    lines = [f"You can call us at {profile.phone}."]
+    if profile.email:
+        lines.append(f"Our e-mail is {profile.email}.")
+    if profile.website:
+        lines.append(f"Our website is {profile.website}.")
+    return " ".join(lines) + f" I can also help you right here.{ANYTHING_ELSE}"
+
+
 def one_visit() -> str:
     return f"All right — just the one visit, then.{ANYTHING_ELSE}"
 
