@@ -979,6 +979,10 @@ class Flows:
             if slots.turn < m.transcript.turn or (m.latest.when and m.latest.when.at)
             else None
         )
+        if picked is None and shifted is not None and _SAME_TIME.search(" ".join(m.goal_texts)):
+            # "same time but a day later": the window at the visit's own hour on that day
+            hours = {str(v)[11:16] for v in now_at}
+            picked = next((w for w in windows if str(w.get("windowStart"))[11:16] in hours), None)
         if picked is None:
             if not windows:
                 return Say(replies.no_windows(job_type, [], self.profile))
@@ -1153,6 +1157,8 @@ _SHIFT = re.compile(
     r"(back|out|later|up|forward|earlier)\s+(?:by\s+)?(a|an|one|two|three|\d)\s+(day|week)s?\b",
     re.I,
 )
+_SAME_TIME = re.compile(r"\bsame (time|hours?|window)\b", re.I)
+_SHIFT_AFTER = re.compile(r"\b(a|an|one|two|three|\d)\s+(day|week)s?\s+(later|earlier|sooner)\b", re.I)
 _COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
 
 
@@ -1232,17 +1238,22 @@ def _visit_days(data: dict[str, Any]) -> set[date]:
 
 
 def _shifted_day(text: str, job: dict[str, Any], today: date) -> date | None:
-    """The day a visit moved "back a week" or "up two days" lands on, counted from the visit's own day."""
+    """The day a visit moved "back a week", "up two days" or "a day later" lands on, counted from the
+    visit's own day."""
     shift = _SHIFT.search(text)
-    if shift is None:
+    if shift is not None:
+        direction, count, unit = shift.group(1), shift.group(2), shift.group(3)
+    elif (after := _SHIFT_AFTER.search(text)) is not None:
+        count, unit, direction = after.group(1), after.group(2), after.group(3)
+    else:
         return None
     days = _visit_days(job)
     if not days:
         return None
     on = min(days)
-    count = int(shift.group(2)) if shift.group(2).isdigit() else _COUNT[shift.group(2).lower()]
-    step = timedelta(days=count * (7 if shift.group(3).lower() == "week" else 1))
-    later = shift.group(1).lower() in ("back", "out", "later")
+    number = int(count) if count.isdigit() else _COUNT[count.lower()]
+    step = timedelta(days=number * (7 if unit.lower() == "week" else 1))
+    later = direction.lower() in ("back", "out", "later")
     return max(on + step if later else on - step, today)
 
 

@@ -76,6 +76,12 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             r"\b(come|be here|be there|make it|do it)\s+(earlier|later|sooner|another day|a different day)\b",
             2.5,
         ),
+        # "same time but a day later", "two days earlier", "the day after instead"
+        (
+            r"\b(a|an|one|two|three|\d) (day|week)s? (later|earlier|sooner)\b|\bsame time\b.{0,30}\b(later|earlier|"
+            r"next|tomorrow|instead|but|on)\b|\b(the )?(day|week) (after|before)\b.{0,20}\binstead\b",
+            2.5,
+        ),
     ],
     "cancel": [
         (r"\b(cancel+[a-z]*|cancle|cancell)\b", 3.0),
