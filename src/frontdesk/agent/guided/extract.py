@@ -39,9 +39,28 @@ _JOB_NUMBER = re.compile(r"(?:job|ticket|work order|order|appointment|number|#)\
                          re.IGNORECASE)  # fmt: skip
 _NAME_LEAD = re.compile(
     r"\b(?:my name is|my name's|name is|name's|i am|i'm|im|this is|it's|its|it is|call me|name:)\s+"
-    r"([A-Za-z][A-Za-z'-]+(?:\s+[A-Za-z][A-Za-z'-]+){0,2})",
+    r"([A-Za-z][A-Za-z'-]+(?:\s+[A-Za-z][A-Za-z'-]+){0,3})",
     re.IGNORECASE,
 )
+# family-name particles, written small inside a name: "Ana de la Cruz", "Luis van der Berg"
+_PARTICLES = {
+    "de",
+    "la",
+    "del",
+    "della",
+    "da",
+    "das",
+    "dos",
+    "di",
+    "du",
+    "van",
+    "von",
+    "der",
+    "den",
+    "le",
+    "st",
+    "bin",
+}
 _NOT_NAMES = {
     "a", "an", "the", "not", "no", "yes", "so", "very", "really", "just", "looking", "calling", "having", "trying",
     "wondering", "leaking", "broken", "here", "there", "sure", "fine", "good", "okay", "ok", "new", "an existing",
@@ -219,14 +238,17 @@ def names(text: str) -> list[str]:
             if word.lower() in _NAME_STOP:
                 break
             words.append(word)
+        if len(words) == 4 and not any(w.lower() in _PARTICLES for w in words[1:3]):
+            words = words[:3]  # four words only with a particle inside ("Ana de la Cruz")
         if not words or words[0].lower() in _NOT_NAMES:
             continue
-        typed_capitalised = all(w[0].isupper() for w in words)
+        inner = {i for i in range(1, len(words) - 1) if words[i].lower() in _PARTICLES}
+        typed_capitalised = all(w[0].isupper() for i, w in enumerate(words) if i not in inner)
         if not typed_capitalised and len(words) < 2:
             continue  # "i'm leaking" is not a name; "i'm sarah williams" is
         if not typed_capitalised and any(re.search(r"(ing|ed|ly)$", w.lower()) for w in words):
             continue  # "it's blowing cold air" describes the problem
-        name = " ".join(w[:1].upper() + w[1:] for w in words)
+        name = " ".join(w.lower() if i in inner else w[:1].upper() + w[1:] for i, w in enumerate(words))
         if name not in [known for known, _ in found]:
             found.append((name, typed_capitalised))
     bare = _bare_names(text)
@@ -331,8 +353,24 @@ def address(text: str) -> Address | None:
     street_only = _STREET_ONLY.search(text)
     if street_only:
         street = street_only.group(1).strip()
-        return Address(street=_titled(street))
+        city = state = None
+        rest = _AFTER_STREET.match(text[street_only.end() :])
+        if rest is not None:  # "1420 S Grand Ave E, Springfield": the town, still without its ZIP
+            if rest.group(1):
+                street = f"{street} {rest.group(1).upper()}"
+            typed_state = (rest.group(3) or "").upper()
+            town = _titled(rest.group(2).strip()) if rest.group(2) else None
+            if town and (not typed_state or typed_state in _STATES) and is_town(town, typed_state or None):
+                city, state = town, typed_state or None
+        return Address(street=_titled(street), city=city, state=state)
     return None
+
+
+# what may follow a street given without its ZIP: a direction, then the town and perhaps the state
+_AFTER_STREET = re.compile(
+    r"\s*(?:\b(NE|NW|SE|SW|N|S|E|W)\b\.?)?\s*(?:,\s*([A-Za-z][A-Za-z .'-]{1,30}?)\s*(?:,?\s*\b([A-Za-z]{2})\b)?)?"
+    r"\s*[.!]?\s*$"
+)
 
 
 def _titled(text: str) -> str:
@@ -653,6 +691,23 @@ def place_of(zip_code: str) -> tuple[str, str] | None:
     except (TypeError, ValueError):
         return None
     return (str(found[0]["city"]), str(found[0]["state"])) if found else None
+
+
+@functools.cache
+def _towns() -> frozenset[tuple[str, str]]:
+    """(CITY, STATE) of every US ZIP code, read once from the USPS data."""
+    return frozenset((str(z["city"]).upper(), str(z["state"])) for z in zipcodes.list_all())
+
+
+@functools.cache
+def _town_names() -> frozenset[str]:
+    return frozenset(city for city, _ in _towns())
+
+
+def is_town(name: str, state: str | None = None) -> bool:
+    """A US city or town of that name (in that state, when given), by USPS data."""
+    wanted = name.strip().upper()
+    return (wanted, state) in _towns() if state else wanted in _town_names()
 
 
 def locality(text: str) -> Address | None:

@@ -218,6 +218,11 @@ class Flows:
                 if t.called(tool, args):
                     return None  # the confirming call ran this turn; its outcome is handled by the flow
                 return Call(tool, args)
+            if answer == "no" and tool == "createCustomer" and _NO_EMAIL.search(t.latest):
+                # "no email" to "is everything correct?": none is needed, the rest still asked about
+                return Say(
+                    replies.confirm_write(summary, "No e-mail is fine, it's optional. Is the rest correct?")
+                )
             if (
                 answer == "no"
                 and not (m.latest.when or m.latest.address or m.latest.names or m.latest.phones)
@@ -458,7 +463,7 @@ class Flows:
                     "I don't see an account for that number yet, so I'll set one up. What's your full name?"
                 )
             if address is not None and address.street:
-                return Say(replies.ask_locality(address.street))
+                return Say(replies.ask_locality(address.street, address.city))
             asked_before = any("set one up" in text for _, text in m.transcript.replies)
             if asked_before:
                 return Say(replies.ask_address())
@@ -1155,6 +1160,11 @@ _NEXT_CHANGE = {
 _SHIFT = re.compile(
     r"\b(?:push|move|bump|put|set)\s+(?:it|that|this|(?:my|the|our)\s+(?:\w+\s+)?(?:appointment|appt|visit))\s+"
     r"(back|out|later|up|forward|earlier)\s+(?:by\s+)?(a|an|one|two|three|\d)\s+(day|week)s?\b",
+    re.I,
+)
+_NO_EMAIL = re.compile(
+    r"^\W*(no|none|skip|don'?t have|i don'?t have|no thanks( on| to)?)( the| an| a)? e-?mail( address)?\W*$|"
+    r"\b(don'?t|do not) (have|use|want to give|need) (an |a )?e-?mail\b",
     re.I,
 )
 _SAME_TIME = re.compile(r"\bsame (time|hours?|window)\b", re.I)

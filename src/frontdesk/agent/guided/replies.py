@@ -167,7 +167,9 @@ def address_not_on_file(street: str, on_file: Sequence[str], profile: BusinessPr
     )
 
 
-def ask_locality(street: str) -> str:
+def ask_locality(street: str, city: str | None = None) -> str:
+    if city:  # "1420 S Grand Ave E, Springfield": only the ZIP is missing
+        return f"Thanks — I have {street}, {city}. What's the ZIP code?"
     return f"Thanks — I have {street}. What's the city, state and ZIP code?"
 
 
