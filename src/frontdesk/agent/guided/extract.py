@@ -122,7 +122,7 @@ _DAY_THEN = r"\b(today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturda
 _PARTS: dict[PartOfDay, re.Pattern[str]] = {
     # "am" only after an hour or as "the am": "am I a member?" and "I am home" say nothing of the morning
     "morning": re.compile(
-        rf"\b(morning|early|the am)\b|\ba\.m\b|(?<=\d)\s?am\b|{_DAY_THEN}am\b",
+        rf"\b(morning|early|the am|first thing)\b|\ba\.m\b|(?<=\d)\s?am\b|{_DAY_THEN}am\b",
         re.I,
     ),
     "afternoon": re.compile(
@@ -413,7 +413,8 @@ _ORDINAL_DAY = re.compile(
     r"\bthe\s+(3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:one|option|window|slot|choice|time|opening)s?\b)",
     re.I,
 )
-_ON_THE = re.compile(r"\bon\s+the\s+\d", re.I)
+_ON_THE = re.compile(r"\b(on|for|by|until|till|before|after)\s+the\s+\d", re.I)
+_FEWEST_OFFERED = 5  # never more windows than this are listed: "the 18th" is a day of the month
 
 
 def _day_of_month(number: int, today: date) -> date | None:
@@ -538,7 +539,13 @@ def _when(text: str, now: datetime) -> When | None:
         ordinal is not None
         and not _MONTH_NAME.search(text)
         # "the 3rd" alone picks an offered window
-        and (weekday is not None or _ON_THE.search(text) or part != "any" or at is not None)
+        and (
+            weekday is not None
+            or _ON_THE.search(text)
+            or part != "any"
+            or at is not None
+            or int(ordinal.group(1)) > _FEWEST_OFFERED
+        )
     ):
         day = _day_of_month(int(ordinal.group(1)), now.date())
         if day is not None:
