@@ -25,6 +25,9 @@ _SOONEST = re.compile(
 _NUMBERED = re.compile(
     r"^\s*(?:(?:option|number|no\.?|the)\s*)?#?\s*([1-9])(?:st|nd|rd|th)?\s*(?:one|please)?\s*[.!]?\s*$", re.I
 )
+_O_CLOCK = re.compile(
+    r"^\W*(?:ok(?:ay)?\W+)?(?:the\s+)?(\d{1,2})\s*o'?clock(?:\s+one)?\W*(?:please)?\W*$", re.I
+)
 _FIRST_TIME = re.compile(
     r"\b((yes|yeah|yep|it'?s|this is|i'?m|im)\W+((my|our|a)\s+)?first[- ]time(r|rs| customer| calling)?|"
     r"first[- ]timers?|first[- ]time (customer|calling|using you|with you))\b",
@@ -79,10 +82,20 @@ def pick(m: Memory, windows: list[dict[str, Any]]) -> dict[str, Any] | None:
     text = m.transcript.latest.lower()
     if _SOONEST.search(text) and not re.search(r"\b(not|no|don'?t)\b.{0,20}\b(soonest|earliest|first)", text):
         dated = [(start, w) for w in windows if (start := _start(w)) is not None]
+        day = m.latest.when.earliest if m.latest.when is not None else None
+        if day is not None:  # "the earliest you have on Thursday": Thursday's first, or none offered yet
+            dated = [(start, w) for start, w in dated if start.date() == day]
         if dated:
             return min(dated, key=lambda pair: pair[0])[1]
+        if day is not None:
+            return None
     if _ASKS_WHAT.search(text):
         return None  # "what do you have Thursday or Friday?" asks for windows, it does not choose one
+    o_clock = _O_CLOCK.match(text)
+    if o_clock is not None:  # "the 10 o'clock": the window starting at that working hour
+        said = int(o_clock.group(1))
+        hour = said if 7 <= said <= 12 else said + 12
+        return next((w for w in windows if (start := _start(w)) is not None and start.hour == hour), None)
     numbered = _NUMBERED.match(text)
     if numbered:
         index = int(numbered.group(1)) - 1
