@@ -189,6 +189,8 @@ def choose_by_ordinal(text: str, listed: list[dict[str, Any]]) -> dict[str, Any]
     return None
 
 
+# emoji and pictographs (and the joiners and variation selectors that build them)
+_SYMBOLS = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d]+")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 # a greeting, and a request for the visit before the problem ("hi, I'd like to book a furnace tune-up")
 _LEAD_IN = re.compile(
@@ -230,6 +232,7 @@ def problem(m: Memory) -> str:
     picked: list[str] = []
     told: list[str] = []  # the first thing said, when nothing reads as the problem
     for text in m.goal_texts:
+        text = _SYMBOLS.sub("", text)  # "👋 hi, toilet clogged 😩": the words, not the faces
         text = _WHEN_WORDS.sub("", _PHONE_OR_EMAIL.sub("", text))
         if m.name:
             # "my name is Robert Johnson and my AC…": the introduction goes with the name
