@@ -47,6 +47,10 @@ _ALSO = [
     ),
     (re.compile(r"\b(licen[cs]ed?|insured|insurance|bonded)\b", re.I), "licensed insured"),
     (
+        re.compile(r"\b(charged|billed|pay|free|covered)\b.*\b(again|back|return|visit|repair|fix)\b", re.I),
+        "warranty repairs parts labor",
+    ),
+    (
         re.compile(
             r"\b(charge extra|extra (charge|fee)|trip (charge|fee)|travel (charge|fee)|mileage)\b", re.I
         ),

@@ -706,6 +706,9 @@ class Flows:
         if outcome is None:
             return Call("searchKnowledge", args)
         passages = outcome.data.get("passages") or []
+        if offered is not None and job_type is None:
+            # "do you do water softener installs?": a passage about water heaters does not answer it
+            passages = [p for p in passages if jobtypes.mentions(offered.group(2), str(p.get("text") or ""))]
         return Say(replies.knowledge(passages, self.profile, query, closing=closing))
 
     def _questions(self, m: Memory, parts: list[str], closing: bool) -> Step:

@@ -320,6 +320,12 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             r".{0,30}\b(on (the|their|his|her) way|coming|arriv\w*|leav\w*)\b",
             6.0,
         ),
+        # "will I be charged for this visit?", "is the repair covered?": what the visit costs, not the bill
+        (
+            r"\b(will|would|do|am) i (be|get|have to) (charged|billed|pay)\b|\b(is|will) (it|this|that|the (visit|repair|"
+            r"fix))( visit)? (be )?(free|covered|under warranty)\b|\bunder (the )?warranty\b",
+            6.0,
+        ),
         # "do you charge extra to come out to Chatham?": a price, not a request for the visit
         (r"\b(charge extra|extra (charge|fee)|trip (charge|fee)|travel (charge|fee)|mileage)\b", 6.0),
         # the plans the business sells, not the customer's own membership

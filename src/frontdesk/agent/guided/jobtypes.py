@@ -268,3 +268,9 @@ def to_book(texts: Sequence[str], profile: BusinessProfile) -> str | None:
             if found is not None:
                 return found if trade(found) is not None else whole
     return whole
+
+
+def mentions(thing: str, text: str) -> bool:
+    """``text`` names every word that says what ``thing`` is ("water softener" is not in "water heaters")."""
+    named = _named(thing)
+    return named <= {_stem(w) for w in _words(text)}

@@ -211,10 +211,12 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             memory.zip_code = found.zip_code
         if found.job_numbers:
             memory.job_number = found.job_numbers[0]
-        if found.when is not None and _AWAY.search(text):
-            memory.away = found.when.earliest  # "I won't be home Thursday": not a day to offer
-        elif found.when is not None:
-            memory.when = _within(found.when, memory.when, text)
+        # "I had a tech out last week": when the last visit was, not a day to book
+        wanted = None if found.when is not None and _past(found.when, now.date()) else found.when
+        if wanted is not None and _AWAY.search(text):
+            memory.away = wanted.earliest  # "I won't be home Thursday": not a day to offer
+        elif wanted is not None:
+            memory.when = _within(wanted, memory.when, text)
         if _says_new(text):
             memory.new_customer_said = True
         # the strongest task in the message ("hi, my toilet keeps running" is a booking, not a greeting)
@@ -256,7 +258,7 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             # "…job #1234 is booked already; I can move it" — "yes, make it Friday": that job, moved
             memory.job_number = _already_booked(transcript, goal_from, index)
             goal, goal_from = "reschedule", index
-            memory.when = found.when
+            memory.when = wanted
         elif goal == "book" and offered and offered[-1].endswith(OTHER_PLACE) and found.answer == "yes":
             place = unbooked_place(transcript, index)
             problem = transcript.customer[goal_from:index]
@@ -265,13 +267,13 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             goal, goal_from = "book", index  # the same visit at the customer's next address
             memory.carried = (index, " ".join(problem))
             memory.carried_place = (index, int(place["locationId"])) if place else None
-            memory.when = found.when
+            memory.when = wanted
         elif goal == "book" and offered and offered[-1].endswith(ANOTHER_VISIT) and found.answer == "yes":
             booked = _booked_kind(transcript, goal_from, index)
             other = jobtypes.another_trade(transcript.customer[goal_from:index], booked or "", profile)
             goal, goal_from = "book", index  # the second visit: a booking of its own
             memory.carried = (index, other) if other else None
-            memory.when = found.when
+            memory.when = wanted
         elif (
             goal == "book"
             and top in (None, "book", "question")
@@ -279,7 +281,7 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             and _another_kind(transcript, goal_from, index, text, profile)
         ):
             goal, goal_from = "book", index  # booked; "what about the AC?" is another visit
-            memory.when = found.when
+            memory.when = wanted
         elif (
             goal in ("question", "history")
             and offered
@@ -320,7 +322,7 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
                 memory.left = None  # a new booking or change: the one left before is not offered again
             goal, goal_from = top, index
             # a new task starts without the old task's preferred days (and a day they are away is none)
-            memory.when = None if _AWAY.search(text) else found.when
+            memory.when = None if _AWAY.search(text) else wanted
         elif goal is None and top is None and found.when is not None and _ASKS_FOR_TIME.search(text):
             goal, goal_from = "book", index  # "can you do next Monday at 3?": a time asked for is a visit
         useful = bool(
@@ -429,6 +431,19 @@ def unbooked_place(transcript: Transcript, before: int | None = None) -> dict[st
     if len(places) < 2 or not booked - {None}:
         return None
     return next((p for p in places if p.get("locationId") not in booked and p.get("locationId")), None)
+
+
+def _past(when: ex.When, today: date) -> bool:
+    """Every day the words name is before today ("last week", "two days ago", "yesterday")."""
+    last = when.latest or when.earliest
+    return (last is not None and last < today) or bool(_PAST_WORDS.search(when.text or ""))
+
+
+_PAST_WORDS = re.compile(
+    r"\b(last|past|previous) (week|month|year|time|visit|mon|tues|wednes|thurs|fri|satur|sun)(day)?\b|\bago\b|"
+    r"\byesterday\b",
+    re.I,
+)
 
 
 def _booked_kind(transcript: Transcript, goal_from: int, index: int) -> str | None:
