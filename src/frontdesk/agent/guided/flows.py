@@ -909,7 +909,7 @@ class Flows:
         for text in reversed(m.goal_texts):
             kind = jobtypes.best(text, self.profile)
             named = [u for u in upcoming if kind is not None and u.get("type") == kind]
-            named = named or [u for u in upcoming if _names_type(text, str(u.get("type") or ""))]
+            named = named or [u for u in upcoming if _names_kind(text, u.get("type"))]
             if len(named) == 1:
                 return named[0]
             if text not in answered[:1]:
@@ -1181,7 +1181,6 @@ def _chosen_invoice(text: str, listed: list[Any]) -> dict[str, Any] | None:
     if len(invoices) < 2:
         return None
     lowered = text.lower()
-    words = re.findall(r"[a-z]+", lowered)
     amounts = {
         int(a.replace(",", "")) for a in re.findall(r"\$?\b(\d{1,3}(?:,\d{3})*|\d+)(?:\.\d{2})?\b", lowered)
     }
@@ -1192,7 +1191,7 @@ def _chosen_invoice(text: str, listed: list[Any]) -> dict[str, Any] | None:
 
     tests: list[Callable[[dict[str, Any]], bool]] = [
         lambda i: whole(i.get("total")) in amounts,
-        lambda i: bool(set(re.findall(r"[a-z]{3,}", str(i.get("jobType") or "").lower())) & set(words)),
+        lambda i: _names_kind(lowered, i.get("jobType")),
         lambda i: any(w in lowered for w in re.findall(r"\b(?:19|20)\d{2}\b", str(i.get("date") or ""))),
         lambda i: any(w.lower() in lowered for w in re.findall(r"\b[A-Z][a-z]+\b", str(i.get("date") or ""))),
     ]
@@ -1221,23 +1220,11 @@ def _visit_line(job: dict[str, Any]) -> str:
     return f"Job #{job['jobNumber']}{kind}: {windows[0] if windows else 'no time set yet'}"
 
 
-def _names_type(text: str, job_type: str) -> bool:
-    """The message names the job type by a word of its own ("the HVAC one", "the drain visit")."""
-    own = {w for w in re.findall(r"[a-z]+", job_type.lower()) if len(w) > 2} - _TYPE_COMMON
+def _names_kind(text: str, job_type: Any) -> bool:
+    """The message names a job type by one of its words ("the drain one", "the repair"); a word several of
+    the listed job types share singles none out, which the callers check."""
+    own = set(re.findall(r"[a-z]{3,}", str(job_type or "").lower())) - {"and"}
     return bool(own & set(re.findall(r"[a-z]+", text.lower())))
-
-
-_TYPE_COMMON = {
-    "repair",
-    "estimate",
-    "installation",
-    "service",
-    "emergency",
-    "maintenance",
-    "upgrade",
-    "new",
-    "and",
-}
 
 
 def _visit_days(data: dict[str, Any]) -> set[date]:

@@ -253,10 +253,10 @@ def remember(transcript: Transcript, profile: BusinessProfile, now: datetime) ->
             and offered
             and offered[-1].endswith(MOVE_IT)
             and (found.answer == "yes" or found.when is not None or top == "reschedule")
-            and _already_booked(transcript, goal_from, index) is not None
+            and (booked_already := _already_booked(transcript, goal_from, index)) is not None
         ):
             # "…job #1234 is booked already; I can move it" — "yes, make it Friday": that job, moved
-            memory.job_number = _already_booked(transcript, goal_from, index)
+            memory.job_number = booked_already
             goal, goal_from = "reschedule", index
             memory.when = wanted
         elif goal == "book" and offered and offered[-1].endswith(OTHER_PLACE) and found.answer == "yes":

@@ -341,13 +341,13 @@ def other_place(address: str, offer: str) -> str:
 WHICH_VISIT = "Which one would you like to"
 
 
-def which_visit(verb: str, visits: Sequence[str]) -> str:
-    """Several visits are booked and the customer did not say which one to change."""
-    return f"You have {len(visits)} upcoming visits:\n{bullet_list(visits)}\n\n{WHICH_VISIT} {verb}?"
-
-
 def upcoming_visits(visits: Sequence[str]) -> str:
     return f"You have {len(visits)} upcoming visits:\n{bullet_list(visits)}"
+
+
+def which_visit(verb: str, visits: Sequence[str]) -> str:
+    """Several visits are booked and the customer did not say which one to change."""
+    return f"{upcoming_visits(visits)}\n\n{WHICH_VISIT} {verb}?"
 
 
 def contact(profile: BusinessProfile) -> str:
