@@ -8,7 +8,7 @@ Emergencies are decided earlier by triage; this only picks among routine job typ
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from frontdesk.agent.guided.intents import normalise
@@ -240,19 +240,28 @@ def trade(job_type: str) -> str | None:
 _APART = re.compile(r"[.;!?\n,]+|\b(?:and also|also|plus|as well as|and)\b", re.I)
 
 
+def _named_parts(texts: Sequence[str], profile: BusinessProfile) -> Iterator[tuple[str, str]]:
+    """(words, job type) for each part of the messages that names a problem a job type is for."""
+    for text in texts:
+        for part in _APART.split(text):
+            part = part.strip(" -")
+            found = best(part, profile) if len(part.split()) >= 2 else None
+            if found is not None:
+                yield part, found
+
+
 def another_trade(texts: Sequence[str], booked: str, profile: BusinessProfile) -> str | None:
     """The customer's words for a problem of another trade than the visit booked ("…and also my AC is
     making a noise" beside a water heater repair): work that visit's technician does not do."""
     mine = trade(booked)
-    for text in texts:
-        for part in _APART.split(text):
-            part = part.strip(" -")
-            if len(part.split()) < 2:
-                continue
-            found = best(part, profile)
-            if found is not None and found != booked and trade(found) not in (None, mine):
-                return part
-    return None
+    return next(
+        (
+            part
+            for part, found in _named_parts(texts, profile)
+            if found != booked and trade(found) not in (None, mine)
+        ),
+        None,
+    )
 
 
 def to_book(texts: Sequence[str], profile: BusinessProfile) -> str | None:
@@ -262,12 +271,8 @@ def to_book(texts: Sequence[str], profile: BusinessProfile) -> str | None:
     whole = best(" ".join(texts), profile)
     if whole is None or another_trade(texts, whole, profile) is None:
         return whole
-    for text in texts:
-        for part in _APART.split(text):
-            found = best(part, profile) if len(part.split()) >= 2 else None
-            if found is not None:
-                return found if trade(found) is not None else whole
-    return whole
+    first = next((found for _, found in _named_parts(texts, profile)), None)
+    return first if first is not None and trade(first) is not None else whole
 
 
 def mentions(thing: str, text: str) -> bool:
