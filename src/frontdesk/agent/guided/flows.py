@@ -907,21 +907,26 @@ class Flows:
         asked = [turn for turn, text in m.transcript.replies if replies.WHICH_VISIT in text]
         answered = m.transcript.customer[asked[-1] + 1 :] if asked and asked[-1] + 1 >= m.goal_from else []
         for text in reversed(m.goal_texts):
-            kind = jobtypes.best(text, self.profile)
-            named = [u for u in upcoming if kind is not None and u.get("type") == kind]
-            named = named or [u for u in upcoming if _names_kind(text, u.get("type"))]
-            if len(named) == 1:
-                return named[0]
-            if text not in answered[:1]:
-                continue  # a day in "move it to Friday" is where to, not which
-            when = m.said(text).when
-            on_day = [u for u in upcoming if when is not None and when.earliest in _visit_days(u)]
-            if len(on_day) == 1:
-                return on_day[0]
-            picked = choices.choose_by_ordinal(text, upcoming)
+            picked = self._visit_named(m, text, upcoming, answering=text in answered[:1])
             if picked is not None:
                 return picked
         return None
+
+    def _visit_named(
+        self, m: Memory, text: str, upcoming: list[dict[str, Any]], answering: bool
+    ) -> dict[str, Any] | None:
+        """The visit one message singles out; by day or place in the list only when ``answering`` which
+        (a day in "move it to Friday" is where to, not which)."""
+        kind = jobtypes.best(text, self.profile)
+        tests: list[Callable[[dict[str, Any]], bool]] = [
+            lambda u: kind is not None and u.get("type") == kind,
+            lambda u: _names_kind(text, u.get("type")),
+        ]
+        if not answering:
+            return _the_one(upcoming, tests)
+        when = m.said(text).when
+        tests.append(lambda u: when is not None and when.earliest in _visit_days(u))
+        return _the_one(upcoming, tests) or choices.choose_by_ordinal(text, upcoming)
 
     def status(self, m: Memory) -> Step:
         args = self._job_args(m)
@@ -1195,13 +1200,23 @@ def _chosen_invoice(text: str, listed: list[Any]) -> dict[str, Any] | None:
         lambda i: any(w in lowered for w in re.findall(r"\b(?:19|20)\d{2}\b", str(i.get("date") or ""))),
         lambda i: any(w.lower() in lowered for w in re.findall(r"\b[A-Z][a-z]+\b", str(i.get("date") or ""))),
     ]
-    for test in tests:
-        found = [i for i in invoices if test(i)]
-        if len(found) == 1:
-            return found[0]
+    found = _the_one(invoices, tests)
+    if found is not None:
+        return found
     if re.search(r"\b(oldest|earliest)\b", lowered):
         return invoices[-1]
     return choices.choose_by_ordinal(text, invoices) if _CHOICE_WORDS.search(text) else None
+
+
+def _the_one(
+    items: list[dict[str, Any]], tests: list[Callable[[dict[str, Any]], bool]]
+) -> dict[str, Any] | None:
+    """The item the first test that singles one out picks (a test two items pass picks none)."""
+    for test in tests:
+        found = [item for item in items if test(item)]
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 def _upcoming(m: Memory) -> list[dict[str, Any]]:
