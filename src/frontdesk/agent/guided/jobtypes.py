@@ -164,8 +164,28 @@ def _said(keyword: str, text: str) -> bool:
     return _contains(words, phrase) or _contains([_stem(w) for w in words], [_stem(w) for w in phrase])
 
 
+_BEST: dict[tuple[int, str], str | None] = {}
+_PROFILES: dict[int, BusinessProfile] = {}  # keeps the profiles keyed by id alive, so no id is reused
+
+
 def best(text: str, profile: BusinessProfile) -> str | None:
-    """The job type to book for the described problem, or None when the words do not tell."""
+    """The job type to book for the described problem, or None when the words do not tell; cached, since
+    the guided model reads the conversation's messages again at every step."""
+    key = (id(profile), text)
+    if key not in _BEST:
+        if len(_BEST) > 4096:
+            _BEST.clear()
+        _PROFILES[id(profile)] = profile
+        _BEST[key] = _best(text, profile)
+    return _BEST[key]
+
+
+def forget() -> None:
+    """Empty the cache of matches (a benchmark's rounds then each match every message afresh)."""
+    _BEST.clear()
+
+
+def _best(text: str, profile: BusinessProfile) -> str | None:
     matched = rank(text, profile)
     if not matched:
         return _by_description(text, profile)

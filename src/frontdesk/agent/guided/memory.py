@@ -86,6 +86,7 @@ def forget() -> None:
     _EXTRACTED.clear()
     _TRIAGED.clear()
     intents.read.cache_clear()
+    jobtypes.forget()
 
 
 @dataclass
