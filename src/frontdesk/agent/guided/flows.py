@@ -89,6 +89,8 @@ class Flows:
         # twice in a row reads like a machine stuck in a loop
         if m.latest.answer == "yes" and re.search(r"\bwhich\b[^.?!]*\?", step.text, re.I):  # "which one?"
             return Say(f"Sorry, which one do you mean? {step.text}")
+        if m.latest.answer == "yes" and len(m.transcript.latest.split()) <= 3:
+            return Say(f"Great. {step.text}")  # "yes please" to a question a yes does not answer: asked again
         if m.latest.names or m.latest.emails or m.latest.address or m.latest.zip_code:
             return Say(f"Thanks, I've noted that. {step.text}")  # a detail given, the question still open
         if jobtypes.rank(m.transcript.latest, self.profile) or m.reading.has("book"):
