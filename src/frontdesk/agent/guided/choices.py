@@ -4,6 +4,7 @@ the days they asked for, the problem for the job summary, and why they cancel.""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -255,9 +256,12 @@ def problem(m: Memory) -> str:
     return " ".join(dict.fromkeys(picked or told))[:600].rstrip(" .")
 
 
-def cancel_reason(m: Memory) -> str | None:
-    """Why the customer cancels, in their words: what they said besides the request and their details."""
+def cancel_reason(m: Memory, besides: Collection[str] = ()) -> str | None:
+    """Why the customer cancels, in their words: what they said besides the request, their details and the
+    messages in ``besides`` (which visit they meant, say)."""
     for text in m.goal_texts:
+        if text in besides:
+            continue
         cleaned = _PHONE_OR_EMAIL.sub(" ", text)
         for name in [m.name] if m.name else []:
             cleaned = re.sub(re.escape(name), " ", cleaned, flags=re.I)

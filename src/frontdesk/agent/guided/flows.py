@@ -1068,7 +1068,13 @@ class Flows:
         closed = _closed_job(status, "cancel")
         if closed is not None:
             return closed
-        reason = choices.cancel_reason(m)
+        t = m.transcript
+        which = {
+            t.customer[turn + 1]
+            for turn, said in t.replies
+            if replies.WHICH_VISIT in said and turn + 1 < len(t.customer)
+        }
+        reason = choices.cancel_reason(m, besides=which)  # "the HVAC one" says which, not why
         asked = m.transcript.previous_reply
         if reason is None and asked.endswith((WHY_CANCEL, WHAT_REASON)):
             if (
