@@ -510,7 +510,9 @@ def clarify(profile: BusinessProfile) -> str:
 _STOP = {"the", "a", "an", "is", "are", "do", "does", "you", "your", "i", "my", "me", "what", "how", "much",
          "of", "for", "to", "in", "on", "it", "can", "we", "our", "any", "have", "has", "and", "or", "with",
          "there", "this", "that", "be", "will", "would", "offer", "offers", "provide", "get", "give", "guys"}  # fmt: skip
-_PRICE = re.compile(r"\b(how much|price|prices|cost|costs|charge|fee|fees|rate|rates)\b", re.I)
+_PRICE = re.compile(
+    r"\b(how much|price|prices|cost|costs|charged?|billed|fee|fees|rate|rates|pay for)\b", re.I
+)
 
 
 def _terms(text: str) -> set[str]:
@@ -548,18 +550,24 @@ _PRICE_WORDS = {"charg", "cost", "costs", "price", "prici", "fee", "fees", "rate
 _FREE = re.compile(r"\b(free|no charge|at no cost)\b", re.I)
 
 
-def _fit(piece: str, terms: set[str], price: bool) -> float:
-    """How well a piece of a passage answers: the question's words in it, a price when one is asked, and
-    less when it is about a special case (emergencies, after hours) the question did not name."""
+def _fit(piece: str, terms: set[str], price: bool, own: set[str] | None = None) -> float:
+    """How well a piece of a passage answers: the question's words in it (with ``own``, the words the
+    customer typed, a word the business uses for them counts half), a price when one is asked about
+    something the piece names, and less when it is about a special case (emergencies, after hours) the
+    question did not name."""
     found = _terms(piece)
     opening = " ".join(piece.split()[:6])  # a special case is what the piece is about when it leads
     special = {m.lower().replace("-", " ").split()[0][:5] for m in _SPECIAL.findall(opening)}
     unasked = bool(special) and not (special & terms)
     if price:  # "do you charge for estimates?" is about estimates, and "free" answers it as well as "$"
         terms = terms - _PRICE_WORDS
+    matched = terms & found
+    score = float(len(matched)) if own is None else sum(1.0 if t in own else 0.5 for t in matched)
+    if price:
         priced = "$" in piece or bool(_FREE.search(piece))
-        return len(terms & found) + (1.0 if priced else 0.0) - (1.5 if unasked else 0.0)
-    return len(terms & found) - (1.5 if unasked else 0.0)
+        # a price answers "do you charge more on weekends?" only where the piece names what was asked
+        score += 1.0 if priced and (matched or not terms) else 0.0
+    return score - (1.5 if unasked else 0.0)
 
 
 def knowledge(
@@ -589,8 +597,9 @@ def knowledge(
     if wanted is not None and not wanted.search(text):  # "how long does a tune-up take?" and no duration
         return knowledge([], profile, closing=closing)
     if len(pieces) > 2:
-        top = max(_fit(p, terms, price) for p in pieces)
-        picked = [i for i, p in enumerate(pieces) if top > 0.5 and _fit(p, terms, price) == top]
+        own = _terms(question) - (_PRICE_WORDS if price else set())
+        top = max(_fit(p, terms, price, own) for p in pieces)
+        picked = [i for i, p in enumerate(pieces) if top >= 0.5 and _fit(p, terms, price, own) == top]
         # a sentence that points back ("Just outside it we add…") keeps the one it points to
         picked = sorted(
             {j for i in picked for j in ((i - 1, i) if i and _POINTS_BACK.match(pieces[i]) else (i,))}
