@@ -683,13 +683,18 @@ class Flows:
     # --- questions ---------------------------------------------------------------------------------
 
     def question(self, m: Memory, asked: str | None = None, closing: bool = True) -> Step:
-        asked = asked or m.transcript.latest
+        t = m.transcript
+        asked = asked or t.latest
         parts = _questions(asked)
         if len(parts) > 1:
             return self._questions(m, parts, closing)
+        before = t.customer[-2] if len(t.customer) > 1 and m.goal_from < len(t.customer) - 1 else None
+        if asked == t.latest and before is not None and _FOLLOW_UP.match(asked):
+            # "what's the warranty on a new furnace?" — "and on repairs?": looked up with the one before
+            return self._answer(m, asked, f"{before} {asked}", closing, focus=asked)
         return self._answer(m, asked, asked, closing)
 
-    def _answer(self, m: Memory, asked: str, query: str, closing: bool) -> Step:
+    def _answer(self, m: Memory, asked: str, query: str, closing: bool, focus: str = "") -> Step:
         """One question about the business, answered from the service area, the job types or the documents
         (searched for ``query``)."""
         place = area.place_asked(asked, self.profile) if area.asks_about_area(asked) else None
@@ -711,7 +716,7 @@ class Flows:
         if offered is not None and job_type is None:
             # "do you do water softener installs?": a passage about water heaters does not answer it
             passages = [p for p in passages if jobtypes.mentions(offered.group(2), str(p.get("text") or ""))]
-        return Say(replies.knowledge(passages, self.profile, query, closing=closing))
+        return Say(replies.knowledge(passages, self.profile, query, closing=closing, focus=focus))
 
     def _questions(self, m: Memory, parts: list[str], closing: bool) -> Step:
         """Several questions in one message ("do you serve Chatham? what's your trip charge?"): each
@@ -832,6 +837,8 @@ class Flows:
         """The balance and recent invoices, or one invoice in detail when the customer asks what was on it,
         when it is due, or names it."""
         latest = m.transcript.latest
+        if (m.latest.phones or m.latest.names) and m.reading.top is None:
+            latest = " ".join(m.goal_texts)  # who they are, in answer: what they asked for is said before
         sends = _SEND_COPY.search(latest) is not None  # "can you e-mail me my last invoice?"
         step = self._invoice(m, latest, one=sends or _INVOICE_DETAIL.search(latest) is not None)
         if not sends or not isinstance(step, Say):
@@ -1124,6 +1131,8 @@ _ONE_QUESTION = re.compile(r"[^?.!]*?\b\w+\W+\w+\W+\w+[^?.!]*\?")
 
 
 # "is it cheaper for members?" after "how much is a tune-up?": the question before says what "it" is
+# a question that only makes sense after the one before: "and on repairs?", "what about for members?"
+_FOLLOW_UP = re.compile(r"^\W*(?:and|what about|how about|same for|also|plus)\b(?!.{60})", re.I)
 _LEANS_ON_BEFORE = re.compile(r"\b(it|that|this|they|them|those|these|one)\b", re.I)
 
 

@@ -571,7 +571,11 @@ def _fit(piece: str, terms: set[str], price: bool, own: set[str] | None = None) 
 
 
 def knowledge(
-    passages: Sequence[dict[str, Any]], profile: BusinessProfile, question: str = "", closing: bool = True
+    passages: Sequence[dict[str, Any]],
+    profile: BusinessProfile,
+    question: str = "",
+    closing: bool = True,
+    focus: str = "",
 ) -> str:
     """The passage that answers best — narrowed to its matching bullet points — with its source, and
     (``closing``) an offer of more help."""
@@ -597,7 +601,8 @@ def knowledge(
     if wanted is not None and not wanted.search(text):  # "how long does a tune-up take?" and no duration
         return knowledge([], profile, closing=closing)
     if len(pieces) > 2:
-        own = _terms(question) - (_PRICE_WORDS if price else set())
+        # the customer's own words weigh most; of a follow-up ("…and on repairs?"), the words it adds
+        own = _terms(focus or question) - (_PRICE_WORDS if price else set())
         top = max(_fit(p, terms, price, own) for p in pieces)
         picked = [i for i, p in enumerate(pieces) if top >= 0.5 and _fit(p, terms, price, own) == top]
         # a sentence that points back ("Just outside it we add…") keeps the one it points to
