@@ -95,20 +95,32 @@ _WHO = re.compile(r"\bwho\b.{0,25}\b(tech|techs|technicians?|came|come out|did (
 _WHEN_LAST = re.compile(r"\b(when|last time)\b.{0,40}\b(last|latest|most recent)\b|\blast time\b", re.I)
 
 
+_FOUND = re.compile(
+    r"\b(what (did )?(the |my )?(tech|technician|plumber|electrician|he|she|they|you guys|you) (found|find|say|said|"
+    r"do|did|fix|fixed)|diagnos\w*|what was wrong|findings?)\b",
+    re.I,
+)
 _DUE = re.compile(r"\b(due|overdue|time for (another|a new|the next)|need (another|a new) one)\b", re.I)
 
 
 def history_answer(
-    data: dict[str, Any], question: str, kind: str | None = None, shown: bool = False, offer: str = ""
+    data: dict[str, Any],
+    question: str,
+    kind: str | None = None,
+    shown: bool = False,
+    offer: str = "",
+    office: str = "our office",
 ) -> str:
     """The history, led by the answer to what was asked of it: who came last time, or when that was (of
     the kind of work asked about, when one was), or whether another is due (with ``offer`` to book it).
     ``shown``: the whole history was told already in this task, so only the answer is."""
-    past = data.get("past") or []
+    # a canceled job was no visit: "your last visit" is the last one that happened
+    past = [job for job in data.get("past") or [] if job.get("status") != "canceled"]
     same = [job for job in past if kind is not None and job.get("type") == kind]
     last = (same or past or [None])[0]
     due = _DUE.search(question) is not None
-    if last is None or not (_WHO.search(question) or _WHEN_LAST.search(question) or due):
+    found = _FOUND.search(question) is not None
+    if last is None or not (_WHO.search(question) or _WHEN_LAST.search(question) or due or found):
         return history(data)
     visits = last.get("visits") or [{}]
     techs = _names(visits[-1].get("technicians"))
@@ -118,6 +130,12 @@ def history_answer(
         if not techs:
             return f"I don't have the technician's name for your last visit ({visit})."
         return f"{' and '.join(techs)} worked on your last visit ({visit})."
+    if found:  # "what did the tech find last time?": which visit; the findings are the office's to tell
+        with_whom = f", with {' and '.join(techs)}" if techs else ""
+        return (
+            f"Your last visit was {visit}{with_whom}. I can't see the technician's findings from here; "
+            f"{office} can go through them with you."
+        )
     what = f"last {last.get('type')}" if same else "last visit"
     if same:  # "your last HVAC Maintenance was on March 10, 2025 (job #100003)"
         visit = f"on {when} (job #{last.get('jobNumber')})"

@@ -813,7 +813,7 @@ class Flows:
         if goal == "history" and _MEMBERSHIP.search(" ".join(m.goal_texts)):
             return self.read_and_tell(m, "getCustomerMemberships", {}, accounts.memberships)
         if goal == "history":
-            asked = m.transcript.latest
+            asked = _request(m)
             # "when was my last tune-up?" — "am I due for another one?": the kind of work said last
             kind = next(
                 (k for t in reversed(m.goal_texts) if (k := jobtypes.best(t, self.profile)) is not None), None
@@ -823,7 +823,9 @@ class Flows:
                 m,
                 "getCustomerJobs",
                 {},
-                lambda data: accounts.history_answer(data, asked, kind, shown, OFFER_TO_BOOK),
+                lambda data: accounts.history_answer(
+                    data, asked, kind, shown, OFFER_TO_BOOK, f"our office at {self.profile.phone}"
+                ),
             )
         if goal == "status":
             return self.status(m)
@@ -836,9 +838,7 @@ class Flows:
     def billing(self, m: Memory) -> Step:
         """The balance and recent invoices, or one invoice in detail when the customer asks what was on it,
         when it is due, or names it."""
-        latest = m.transcript.latest
-        if (m.latest.phones or m.latest.names) and m.reading.top is None:
-            latest = " ".join(m.goal_texts)  # who they are, in answer: what they asked for is said before
+        latest = _request(m)
         sends = _SEND_COPY.search(latest) is not None  # "can you e-mail me my last invoice?"
         step = self._invoice(m, latest, one=sends or _INVOICE_DETAIL.search(latest) is not None)
         if not sends or not isinstance(step, Say):
@@ -1223,6 +1223,14 @@ def _chosen_invoice(text: str, listed: list[Any]) -> dict[str, Any] | None:
     if re.search(r"\b(oldest|earliest)\b", lowered):
         return invoices[-1]
     return choices.choose_by_ordinal(text, invoices) if _CHOICE_WORDS.search(text) else None
+
+
+def _request(m: Memory) -> str:
+    """What the latest message asks; when it only says who the customer is (in answer to being asked),
+    what the task's messages asked before it."""
+    if (m.latest.phones or m.latest.names) and m.reading.top is None:
+        return " ".join(m.goal_texts)
+    return m.transcript.latest
 
 
 def _the_one(
