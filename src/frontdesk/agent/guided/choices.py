@@ -249,11 +249,23 @@ def problem(m: Memory) -> str:
                 continue
             if jobtypes.rank(sentence, m.profile) or _PROBLEM.search(sentence):
                 picked.append(sentence[:1].upper() + sentence[1:])
+            elif picked and _WHERE.match(sentence):
+                # "I have a leak" … "under the kitchen sink": where it is, with the problem
+                picked[-1] = f"{picked[-1].rstrip(' .')} {sentence[:1].lower() + sentence[1:]}"
             elif m.triage is not None and not told and len(sentence.split()) >= 4:
                 # an emergency in words no job type uses ("water coming through my ceiling"): the
                 # technician still needs them
                 told.append(sentence[:1].upper() + sentence[1:])
     return " ".join(dict.fromkeys(picked or told))[:600].rstrip(" .")
+
+
+# where in the home the problem is, said on its own after the problem
+_WHERE = re.compile(
+    r"^\W*(under|behind|in|on|near|at|from|above|below|outside)\s+(the|my|our|a)\s+(\w+\s+)?(sink|kitchen|bathroom|"
+    r"basement|ceiling|wall|floor|garage|attic|upstairs|downstairs|laundry|yard|crawl ?space|closet|shower|tub|"
+    r"toilet|vanity|bedroom|hallway|utility room|side of the house)\b",
+    re.I,
+)
 
 
 def cancel_reason(m: Memory, besides: Collection[str] = ()) -> str | None:
