@@ -136,6 +136,11 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             3.0,
         ),
         (r"\b(where|eta)\b.{0,30}\b(tech|technician|plumber|electrician|guy)\b", 3.0),
+        # "has a tech been assigned yet?", "do I have a technician yet?"
+        (
+            r"\bassigned\b|\b(do|did) (i|we) (have|get) (a|my|our) (tech|technician|plumber|electrician)\b",
+            3.0,
+        ),
         # "what's the name of the plumber coming?", "who is coming?"
         (
             r"\b(name of|who'?s|who is|who will be)\b.{0,20}\b(tech|technician|plumber|electrician|guy|coming)\b|"
