@@ -68,6 +68,13 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             3.0,
         ),
         (r"\bre-?sched[a-z]*\b|\bresc?hedule\b|\bresch\b", 3.0),
+        # "move my drain cleaning to Friday": a visit moved to a day, whatever it is called
+        (
+            r"\b(move|push|switch|change|bump)\s+(my|the|our)\s+(?!(appointment|appt|visit|booking)\b)([a-z-]+\s+){1,3}?"
+            r"(to|until|till)\s+(next\s+|this\s+)?((mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|next week|"
+            r"the \d{1,2}(st|nd|rd|th)?)\b",
+            3.0,
+        ),
         (r"\b(different|another|later|earlier)\s+(day|time|date|window)\b", 2.0),
         (r"\bcan'?t make it\b|\bwon'?t be (home|there|available)\b", 2.0),
         # "I'm not going to be home thursday", "can the electrician come earlier?"
