@@ -171,11 +171,7 @@ def choose_place(text: str, places: list[dict[str, Any]], ordinal: bool) -> dict
             chosen.append(place)
     if len(chosen) == 1:
         return chosen[0]
-    if ordinal:
-        for word, index in _ORDINALS.items():
-            if re.search(rf"\b{word}\b", lowered) and -len(places) <= index < len(places):
-                return places[index]
-    return None
+    return choose_by_ordinal(text, places) if ordinal else None
 
 
 def choose_by_ordinal(text: str, listed: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from frontdesk.agent.guided import accounts, area, choices, intents, jobtypes, replies
@@ -97,6 +98,24 @@ class Flows:
             return Say(f"Got it. {step.text}")  # "my sink is leaking" while asked who they are
         return Say(f"Sorry, I didn't quite follow. {step.text}")
 
+    def _declined(self, m: Memory) -> Say | None:
+        """A no to what the reply before offered ("…shall we get back to moving your visit?", "…I can move
+        it", "…shall I find a time for that too?"): what stays as it is, or goodbye when they say it."""
+        t = m.transcript
+        offered = next((o for o in _DECLINABLE if t.previous_reply.endswith(o)), None)
+        if (
+            offered is None
+            or m.latest.answer != "no"
+            or m.latest.when is not None  # "no, make it Friday" changes the offer, it does not decline it
+            or len(t.latest.split()) > 5
+            or intents.is_question(t.latest)
+            or choices.names_one(t.latest)
+        ):
+            return None
+        if m.reading.has("goodbye"):  # "no thanks, bye"
+            return Say(replies.goodbye(self.profile))
+        return Say(_DECLINABLE[offered]())
+
     def _left(self, m: Memory) -> str | None:
         """A booking or change the customer left for another task, not made since."""
         if m.left is None or m.left[0] == m.goal:
@@ -137,17 +156,9 @@ class Flows:
             and not intents.is_question(t.latest)
             and not _CHOICE_WORDS.search(t.latest)
         )
-        declined = [g for g, offer in RESUME_OFFERS.items() if t.previous_reply.endswith(offer)]
-        if declined and bare and m.latest.answer == "no":
-            if m.reading.has("goodbye"):  # "no thanks, bye"
-                return Say(replies.goodbye(self.profile))
-            return Say(replies.left_as_is(declined[0]))  # "…shall we get back to moving your visit?" — "no"
-        if t.previous_reply.endswith(MOVE_IT) and m.latest.answer == "no" and m.latest.when is None:
-            return Say(replies.left_as_is("reschedule"))  # "…I can move it" — "no, that time is fine"
-        if t.previous_reply.endswith((ANOTHER_VISIT, OTHER_PLACE)) and bare and m.latest.answer == "no":
-            if m.reading.has("goodbye"):
-                return Say(replies.goodbye(self.profile))
-            return Say(replies.one_visit())  # "…shall I find a time for that too?" — "no, just the one"
+        declined = self._declined(m)
+        if declined is not None:
+            return declined
         if _offered_callback(m) and bare and m.latest.answer == "yes":
             return self.handoff(m, "callback_requested")  # "…can still call you back" — "yes please"
         if _offered_more(m) and bare:
@@ -287,7 +298,7 @@ class Flows:
             return Say(replies.phone_not_email())  # an e-mail alone does not confirm who is writing
         if not m.phone:
             also = self._beside_booking(m) if task == "book" else self._also(m, task)
-            if task == "history" and _MEMBERSHIP.search(" ".join(m.goal_texts)):
+            if task == "history" and intents.about_membership(" ".join(m.goal_texts)):
                 task = "membership"  # "am I a member?": the membership is looked up, not past visits
             return Say(replies.ask_identity(bool(m.name), False, task, also, m.new_customer_said))
         args: dict[str, Any] = {"phone": m.phone}
@@ -423,8 +434,8 @@ class Flows:
                 return Say(replies.address_not_on_file(said.street, shown, self.profile))
         if len(places) < 2:
             return None
-        asked = [turn for turn, text in m.transcript.replies if replies.WHICH_ADDRESS in text]
-        texts = m.transcript.customer[asked[-1] + 1 :] if asked else m.goal_texts
+        asked = _answers_to(m, replies.WHICH_ADDRESS)
+        texts = m.transcript.customer[asked[-1] :] if asked else m.goal_texts
         for index in range(len(texts) - 1, -1, -1):
             # "the first one" picks an address only as the answer to the question; later, it is a window
             chosen = choices.choose_place(texts[index], places, ordinal=bool(asked) and index == 0)
@@ -810,7 +821,7 @@ class Flows:
     def _account_read(self, m: Memory, goal: str) -> Step:
         if goal == "billing":
             return self.billing(m)
-        if goal == "history" and _MEMBERSHIP.search(" ".join(m.goal_texts)):
+        if goal == "history" and intents.about_membership(" ".join(m.goal_texts)):
             return self.read_and_tell(m, "getCustomerMemberships", {}, accounts.memberships)
         if goal == "history":
             asked = _request(m)
@@ -860,7 +871,6 @@ class Flows:
         if number is None and not one:
             return self.read_and_tell(m, "getCustomerInvoices", {}, accounts.invoices)
         if number is None:
-            listing = m.last("getCustomerInvoices")
             if listing is None or not listing.ok:
                 return Call("getCustomerInvoices", {})
             listed = [
@@ -913,10 +923,10 @@ class Flows:
     def _chosen_visit(self, m: Memory, upcoming: list[dict[str, Any]]) -> dict[str, Any] | None:
         """The one of several upcoming visits the customer means: by kind of work ("the water heater
         one"), or, answering which one, by day or place in the list ("Monday's", "the second")."""
-        asked = [turn for turn, text in m.transcript.replies if replies.WHICH_VISIT in text]
-        answered = m.transcript.customer[asked[-1] + 1 :] if asked and asked[-1] + 1 >= m.goal_from else []
+        answers = [i for i in _answers_to(m, replies.WHICH_VISIT) if i >= m.goal_from]
+        answer = m.transcript.customer[answers[-1]] if answers else None
         for text in reversed(m.goal_texts):
-            picked = self._visit_named(m, text, upcoming, answering=text in answered[:1])
+            picked = self._visit_named(m, text, upcoming, answering=text == answer)
             if picked is not None:
                 return picked
         return None
@@ -939,10 +949,9 @@ class Flows:
 
     def status(self, m: Memory) -> Step:
         args = self._job_args(m)
-        if args is None and len(_upcoming(m)) > 1:  # "when is my appointment?" with several booked
-            return Say(
-                replies.upcoming_visits([_visit_line(u) for u in _upcoming(m)]) + replies.ANYTHING_ELSE
-            )
+        upcoming = _upcoming(m)
+        if args is None and len(upcoming) > 1:  # "when is my appointment?" with several booked
+            return Say(replies.upcoming_visits([_visit_line(u) for u in upcoming]) + replies.ANYTHING_ELSE)
         if args is None:
             if m.last("getCustomerJobs") is None:
                 return Call("getCustomerJobs", {})
@@ -1029,8 +1038,9 @@ class Flows:
             return args
         if m.last("getCustomerJobs") is None:
             return Call("getCustomerJobs", {})
-        if len(_upcoming(m)) > 1:  # several visits booked: which one to change
-            return Say(replies.which_visit(verb, [_visit_line(u) for u in _upcoming(m)]))
+        upcoming = _upcoming(m)
+        if len(upcoming) > 1:  # several visits booked: which one to change
+            return Say(replies.which_visit(verb, [_visit_line(u) for u in upcoming]))
         return self._no_visit(m, verb)
 
     def _no_visit(self, m: Memory, verb: str) -> Say:
@@ -1075,12 +1085,7 @@ class Flows:
         closed = _closed_job(status, "cancel")
         if closed is not None:
             return closed
-        t = m.transcript
-        which = {
-            t.customer[turn + 1]
-            for turn, said in t.replies
-            if replies.WHICH_VISIT in said and turn + 1 < len(t.customer)
-        }
+        which = {m.transcript.customer[i] for i in _answers_to(m, replies.WHICH_VISIT)}
         reason = choices.cancel_reason(m, besides=which)  # "the HVAC one" says which, not why
         asked = m.transcript.previous_reply
         if reason is None and asked.endswith((WHY_CANCEL, WHAT_REASON)):
@@ -1172,7 +1177,13 @@ _OUR_PARTS = re.compile(
 _REFUSED = re.compile(
     r"\b(no|nope|nah|don'?t|do not|cancel|stop|instead|change|different|rather|never mind)\b", re.I
 )
-_MEMBERSHIP = re.compile(r"\b(member|membership|maintenance plan|service plan|comfort club)\b", re.I)
+# offers a reply may end with, and what is said when the customer declines them
+_DECLINABLE: dict[str, Callable[[], str]] = {
+    **{offer: partial(replies.left_as_is, goal) for goal, offer in RESUME_OFFERS.items()},
+    MOVE_IT: partial(replies.left_as_is, "reschedule"),
+    ANOTHER_VISIT: replies.one_visit,
+    OTHER_PLACE: replies.one_visit,
+}
 
 
 _NEXT_CHANGE = {
@@ -1231,6 +1242,12 @@ def _request(m: Memory) -> str:
     if (m.latest.phones or m.latest.names) and m.reading.top is None:
         return " ".join(m.goal_texts)
     return m.transcript.latest
+
+
+def _answers_to(m: Memory, question: str) -> list[int]:
+    """The indexes of the customer messages that answered a reply asking ``question``, oldest first."""
+    t = m.transcript
+    return [turn + 1 for turn, said in t.replies if question in said and turn + 1 < len(t.customer)]
 
 
 def _the_one(

@@ -37,6 +37,8 @@ AVAILABILITY = (
 
 # Each pattern scores its intent; a stronger, more specific phrase weighs more. Words are matched whole,
 # with common misspellings of the words customers type most.
+# the customer's membership (service plan), as they name it
+_MEMBERSHIP = r"\b(membership|member|maintenance plan|service plan|comfort club)\b"
 _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
     "person": [
         (
@@ -236,7 +238,7 @@ _PATTERNS: dict[Intent, list[tuple[str, float]]] = {
             r"came)\b.{0,30}\bbefore\b|\brecords?\s+of\b",
             3.0,
         ),
-        (r"\b(membership|member|maintenance plan|service plan|comfort club)\b", 2.5),
+        (_MEMBERSHIP, 2.5),
         (
             r"\b(what|which)\b.{0,20}\b(work|jobs?|repairs?|visits?)\b.{0,30}\b(done|did|had|before|past)\b",
             2.5,
@@ -500,14 +502,6 @@ def disputes_bill(text: str) -> bool:
     return bool(_DISPUTE.search(normalise(text)))
 
 
-# a question, with or without its question mark ("whats the technicians name")
-_QUESTION = re.compile(
-    r"\?|^\W*(?:(?:ok(?:ay)?|and|so|but|um+|oh|also)\W+)*(what|whats|what's|who|whos|who's|when|where|why|how|"
-    r"which|is|are|does|do|can|could|will|would)\b",
-    re.I,
-)
-
-
 _CONTACT = re.compile(
     r"\b(what'?s|what is|give me|can i (get|have)|i need)\b.{0,15}\b(your|the (office|company|business)'?s?)\s+"
     r"(phone( number)?|number|e-?mail( address)?|website|web site)\b|\bhow (can|do|would) i (call|reach|contact|"
@@ -518,7 +512,23 @@ _CONTACT = re.compile(
 
 def asks_contact(text: str) -> bool:
     """ "What's your phone number?", "how do I reach the office?": the business's own contact details."""
-    return bool(_CONTACT.search(text))
+    return bool(_CONTACT.search(normalise(text)))
+
+
+_MEMBERSHIP_SAID = re.compile(_MEMBERSHIP, re.I)
+
+
+def about_membership(text: str) -> bool:
+    """ "Am I a member?", "my maintenance plan": the customer's membership is what they mean."""
+    return bool(_MEMBERSHIP_SAID.search(normalise(text)))
+
+
+# a question, with or without its question mark ("whats the technicians name")
+_QUESTION = re.compile(
+    r"\?|^\W*(?:(?:ok(?:ay)?|and|so|but|um+|oh|also)\W+)*(what|whats|what's|who|whos|who's|when|where|why|how|"
+    r"which|is|are|does|do|can|could|will|would)\b",
+    re.I,
+)
 
 
 def is_question(text: str) -> bool:

@@ -603,8 +603,9 @@ def knowledge(
     if len(pieces) > 2:
         # the customer's own words weigh most; of a follow-up ("…and on repairs?"), the words it adds
         own = _terms(focus or question) - (_PRICE_WORDS if price else set())
-        top = max(_fit(p, terms, price, own) for p in pieces)
-        picked = [i for i, p in enumerate(pieces) if top >= 0.5 and _fit(p, terms, price, own) == top]
+        fits = [_fit(p, terms, price, own) for p in pieces]
+        top = max(fits)
+        picked = [i for i, fit in enumerate(fits) if top >= 0.5 and fit == top]
         # a sentence that points back ("Just outside it we add…") keeps the one it points to
         picked = sorted(
             {j for i in picked for j in ((i - 1, i) if i and _POINTS_BACK.match(pieces[i]) else (i,))}
