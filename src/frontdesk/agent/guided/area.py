@@ -8,9 +8,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-import zipcodes
-
-from frontdesk.agent.guided.extract import place_of
+from frontdesk.agent.guided.extract import place_of, town_zips
 from frontdesk.profile import BusinessProfile
 
 # a question about where the business works, or a follow-up naming another place
@@ -46,12 +44,8 @@ def _states(zips: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({known[1] for z in zips if (known := place_of(z)) is not None}))
 
 
-@functools.lru_cache(maxsize=1024)
 def _town_zips(town: str, states: tuple[str, ...]) -> tuple[str, ...]:
-    found: list[str] = []
-    for state in states:
-        found += [str(z["zip_code"]) for z in zipcodes.filter_by(city=town, state=state)]
-    return tuple(found)
+    return tuple(code for state in states for code in town_zips(town, state))
 
 
 def towns_served(profile: BusinessProfile) -> list[str]:

@@ -701,9 +701,12 @@ def place_of(zip_code: str) -> tuple[str, str] | None:
 
 
 @functools.cache
-def _towns() -> frozenset[tuple[str, str]]:
-    """(CITY, STATE) of every US ZIP code, read once from the USPS data."""
-    return frozenset((str(z["city"]).upper(), str(z["state"])) for z in zipcodes.list_all())
+def _towns() -> dict[tuple[str, str], tuple[str, ...]]:
+    """The ZIP codes of every US city or town, by (CITY, STATE), read once from the USPS data."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for z in zipcodes.list_all():
+        found.setdefault((str(z["city"]).upper(), str(z["state"])), []).append(str(z["zip_code"]))
+    return {town: tuple(codes) for town, codes in found.items()}
 
 
 @functools.cache
@@ -711,10 +714,14 @@ def _town_names() -> frozenset[str]:
     return frozenset(city for city, _ in _towns())
 
 
+def town_zips(name: str, state: str) -> tuple[str, ...]:
+    """The ZIP codes of the town of that name in that state (none when there is no such town)."""
+    return _towns().get((name.strip().upper(), state), ())
+
+
 def is_town(name: str, state: str | None = None) -> bool:
     """A US city or town of that name (in that state, when given), by USPS data."""
-    wanted = name.strip().upper()
-    return (wanted, state) in _towns() if state else wanted in _town_names()
+    return bool(town_zips(name, state)) if state else name.strip().upper() in _town_names()
 
 
 def locality(text: str) -> Address | None:
