@@ -214,46 +214,41 @@ def _best(text: str, profile: BusinessProfile) -> str | None:
 
 
 # The trades customers name, and words a job type of that trade uses in its guidance.
+# The trades: how customers name each ("I need a plumber"), and words a job type of that trade uses in its
+# name, keywords or guidance.
 _TRADES = {
-    r"\bplumb\w*": {"pipe", "drain", "faucet", "toilet", "sink", "sewer", "leak", "clog", "disposal", "heater",
-                     "plumbing"},
-    r"\belectric\w*": {"outlet", "switch", "breaker", "panel", "lighting", "electrical", "power", "gfci",
-                         "charger", "recessed", "flicker"},
-    r"\b(hvac|heating|cooling|a/?c|air condition\w*|furnace|heat pump)\b": {"furnace", "ac", "heat", "heating",
-                         "cooling", "hvac", "thermostat", "air"},
+    "plumb": (r"\bplumb\w*", {"pipe", "drain", "faucet", "toilet", "sink", "sewer", "leak", "clog", "disposal",
+                               "heater", "plumbing", "water"}),
+    "electric": (r"\belectric\w*", {"outlet", "switch", "breaker", "panel", "lighting", "electrical", "power",
+                                    "gfci", "charger", "recessed", "flicker", "wiring"}),
+    "hvac": (r"\b(hvac|heating|cooling|a/?c|air condition\w*|furnace|heat pump)\b",
+             {"furnace", "ac", "heat", "heating", "cooling", "hvac", "thermostat", "air"}),
 }  # fmt: skip
+
+
+def _type_words(*texts: str) -> set[str]:
+    return set(_words(" ".join(texts).replace("/", " ")))
 
 
 def of_trade(text: str, profile: BusinessProfile) -> list[str]:
     """The job types of the trade a message names ("I need a plumber"), in the profile's order."""
     wanted: set[str] = set()
-    for pattern, terms in _TRADES.items():
+    for pattern, terms in _TRADES.values():
         if re.search(pattern, text, re.I):
             wanted |= terms
     if not wanted:
         return []
     found = []
     for guidance in profile.job_types:
-        words = set(_words(" ".join([guidance.job_type, *guidance.keywords]).replace("/", " ")))
-        if words & wanted:
+        if _type_words(guidance.job_type, *guidance.keywords) & wanted:
             found.append(guidance.job_type)
     return found
 
 
-# The trade a job type belongs to, by the words of its name.
-_TRADE_WORDS = {
-    "hvac": ("hvac", "furnace", "ac", "air", "heat", "cooling", "heating", "thermostat"),
-    "plumb": ("leak", "drain", "water", "pipe", "plumbing", "sink", "toilet", "sewer"),
-    "electric": ("electrical", "panel", "outlet", "lighting", "breaker", "wiring", "ev"),
-}
-
-
 def trade(job_type: str) -> str | None:
-    words = set(re.findall(r"[a-z]+", job_type.lower()))
-    for name, hints in _TRADE_WORDS.items():
-        if words & set(hints) or any(w.startswith(h) for w in words for h in hints if len(h) >= 5):
-            return name
-    return None
+    """The trade a job type belongs to ("plumb", "electric", "hvac"), by the words of its name."""
+    words = _type_words(job_type)
+    return next((name for name, (_, terms) in _TRADES.items() if words & terms), None)
 
 
 # where one problem ends and another may begin ("…my water heater, and also my AC is making a noise")
